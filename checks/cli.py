@@ -33,6 +33,7 @@ import numpy as np
 
 from checks import engine, report, search, suite, sweep
 from checks.report import slug
+from checks.study import Study
 from checks.theorem import MODES, Problem, all_theorems, get, planted_variants
 
 PROG = "gdproofs"
@@ -176,8 +177,11 @@ def _theorem(theorem_id):
 def cmd_list(args):
     rows = []
     for t in all_theorems():
-        rows.append(dict(id=t.id, title=t.title, fidelity=t.fidelity, citation=str(t.citation),
-                         where=t.citation.where, unspecified=dict(t.unspecified), delta=t.delta,
+        study = isinstance(t, Study)
+        rows.append(dict(id=t.id, kind="study" if study else "theorem", title=t.title,
+                         fidelity=t.fidelity, citation=str(t.citation), where=t.citation.where,
+                         unspecified={} if study else dict(t.unspecified),
+                         delta=None if study else t.delta,
                          planted=[dict(id=v.id, mode=suite.planted_mode(v), statement=v.statement)
                                   for v in planted_variants(t.id)]))
     if args.json:
@@ -201,6 +205,8 @@ def cmd_list(args):
 
 def cmd_check(args):
     theorem = _theorem(args.id)
+    if isinstance(theorem, Study):
+        return _check_study(theorem, args)
     mode = args.mode or (suite.planted_mode(theorem) if theorem.planted else "relaxed")
     if mode == "ablation" and theorem.ablation is None:
         raise InputError(f"mode 'ablation' needs a variant that drops a hypothesis; {theorem.id} "
@@ -216,6 +222,35 @@ def cmd_check(args):
         return status, dict(verdict.to_dict(), seed=args.seed, saved=bool(saved))
     return status, _verdict_text(theorem, verdict, args.seed) + (
         f"counterexample saved to {search.STORE}\n" if saved else "")
+
+
+def _check_study(study, args):
+    """``check`` on a Study: its measurement in the mode asked (default: its planted mode)."""
+    mode = args.mode or study.planted_mode
+    if mode not in study.modes:
+        raise InputError(f"--mode {mode!r} does not apply to {study.id}, a study with modes "
+                         f"{', '.join(study.modes)}")
+    if args.search:
+        raise InputError(f"--search does not apply to {study.id}: a study is one measurement "
+                         f"over a designed sequence, not a per-seed claim to search")
+    verdict = engine.check(study, mode=mode, profile=args.profile, seed=args.seed)
+    status = 1 if verdict.state == engine.VIOLATED else 0
+    if args.json:
+        return status, dict(verdict.to_dict(), seed=args.seed)
+    lines = [f"{study.id} [{mode}, profile {verdict.profile}, seed {args.seed}]: "
+             f"{verdict.state}", f"  {verdict.reason}"]
+    lines += [f"  {k} = {report.fmt(v, 6) if isinstance(v, (int, float)) else v}"
+              for k, v in verdict.finding.values.items()]
+    lines.append(f"elapsed {verdict.elapsed:.1f} s")
+    return status, "\n".join(lines) + "\n"
+
+
+def _not_a_study(theorem, command):
+    if isinstance(theorem, Study):
+        raise InputError(f"{command} does not apply to {theorem.id}: it is a study (one "
+                         f"measurement over a designed sequence), not a theorem with width and "
+                         f"step hypotheses; use 'gdproofs check {theorem.id}'")
+    return theorem
 
 
 def _verdict_text(theorem, verdict, seed):
@@ -304,7 +339,7 @@ def required_width(theorem, problem, c):
 
 
 def cmd_requirements(args):
-    theorem = _theorem(args.id)
+    theorem = _not_a_study(_theorem(args.id), "requirements")
     if args.delta is not None:
         if theorem.delta is None:
             raise InputError(f"{theorem.id} makes a deterministic claim: --delta does not apply")
@@ -465,7 +500,7 @@ def cmd_run(args):
 
 
 def cmd_sweep(args):
-    theorem = _theorem(args.id)
+    theorem = _not_a_study(_theorem(args.id), "sweep")
     grid = {}
     for spec in args.grid:
         try:

@@ -15,6 +15,7 @@ import numpy as np
 from checks import search, stats
 from checks.network import init_params
 from checks.progress import Progress
+from checks.study import Study
 from checks.theorem import MODES, Outcome, Problem, diverged_evidence
 from checks.training import gradient_descent_batch
 
@@ -122,9 +123,10 @@ class Verdict:
     tightest: dict | None = None
     elapsed: float = 0.0
     seed: int = 0
+    finding: object = None
 
     def to_dict(self):
-        return dict(
+        out = dict(
             theorem=self.theorem_id, state=self.state, mode=self.mode, profile=self.profile,
             seed=self.seed, reason=self.reason, unspecified=self.unspecified,
             relax=self.relax if self.mode != "literal" else {}, delta=self.delta,
@@ -136,6 +138,10 @@ class Verdict:
             tightest=self.tightest, elapsed=round(self.elapsed, 3),
             instances=[r.summary() for r in self.results],
         )
+        if self.finding is not None:
+            out["values"] = {k: _finite_or_str(v) if isinstance(v, (int, float)) else v
+                             for k, v in self.finding.values.items()}
+        return out
 
 
 def _finite_or_str(value):
@@ -221,6 +227,8 @@ def check(theorem, *, mode="relaxed", profile="ci", seed=0, do_search=False, pro
         Also run the hypothesis counterexample search (``checks.search``) after the fixed instances.
         Counterexamples stored in ``reports/counterexamples.json`` are replayed in any case.
     """
+    if isinstance(theorem, Study):
+        return check_study(theorem, mode=mode, profile=profile, seed=seed)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if mode == "ablation" and theorem.ablation is None:
@@ -250,6 +258,24 @@ def check(theorem, *, mode="relaxed", profile="ci", seed=0, do_search=False, pro
     finish(verdict, theorem, mode, profile, candidates, out_of_reach)
     verdict.elapsed = time.perf_counter() - started
     return verdict
+
+
+def check_study(study, *, mode="relaxed", profile="ci", seed=0):
+    """The verdict on a ``Study``: its measurement in ``mode``, judged by the study itself.
+
+    The finding's state must be one of the verdict states; its values and plots travel with the
+    verdict (``Verdict.finding``) to the report and the baseline.
+    """
+    if mode not in study.modes:
+        raise ValueError(f"mode must be one of {study.id}'s modes {study.modes}, got {mode!r}")
+    profile = get_profile(profile)
+    started = time.perf_counter()
+    finding = study.measure(study, mode, profile, seed)
+    if finding.state not in (HOLDS, VIOLATED, VACUOUS, INCONCLUSIVE):
+        raise ValueError(f"{study.id}: a finding's state must be a verdict state, got "
+                         f"{finding.state!r}")
+    return Verdict(study.id, finding.state, mode, profile.name, finding.reason, {}, {}, 0.0,
+                   seed=seed, finding=finding, elapsed=time.perf_counter() - started)
 
 
 def finish(verdict, theorem, mode, profile, candidates, out_of_reach):

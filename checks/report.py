@@ -32,6 +32,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from checks import engine
+from checks.study import Study
 from checks.suite import summary_rows
 
 FIDELITY_MARKS = {"stated": "●", "paraphrased": "◐", "reconstructed": "○"}
@@ -315,9 +316,45 @@ def plot_evidence(verdicts, path, *, title):
     return fig
 
 
+def plot_study(plot, path):
+    """Draw a study's ``Plot``: each series as points/lines (with error bars when it has them)."""
+    fig = Figure(figsize=(6.4, 4.2))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    for series in plot.series:
+        if series.yerr is not None:
+            ax.errorbar(series.x, series.y, yerr=series.yerr, fmt=series.style,
+                        label=series.label, ms=4, capsize=2)
+        else:
+            ax.plot(series.x, series.y, series.style, label=series.label, ms=4)
+    ax.set_xscale(plot.xscale)
+    ax.set_yscale(plot.yscale)
+    ax.set_xlabel(plot.xlabel)
+    ax.set_ylabel(plot.ylabel)
+    ax.set_title(plot.title, fontsize=9)
+    ax.grid(True, which="both", alpha=0.3)
+    if any(s.label for s in plot.series):
+        ax.legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=110)
+    return fig
+
+
+def _study_figures(report, figdir):
+    out = []
+    for mode, verdict in report.verdicts.items():
+        for plot in (verdict.finding.plots if verdict.finding is not None else ()):
+            name = f"{slug(report.theorem.id)}.{mode}.{plot.name}.png"
+            plot_study(plot, figdir / name)
+            out.append((plot.caption or plot.title, name))
+    return out
+
+
 def _figures(report, figdir):
     """Draw a theorem's figures into ``figdir``; returns [(caption, file name)]."""
     t = report.theorem
+    if isinstance(t, Study):
+        return _study_figures(report, figdir)
     out = []
     if any(r.admissible for v in report.verdicts.values() for r in v.results):
         name = f"{slug(t.id)}.evidence.png"
@@ -429,8 +466,54 @@ def _verdict_section(theorem, mode, verdict):
     return out
 
 
+def _value_cell(value):
+    return fmt(value, 6) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+        else str(value)
+
+
+def _planted_section(report):
+    out = ["## Planted false variants", ""]
+    if not report.planted:
+        return out + ["None.", ""]
+    out += [_table(["variant", "mode", "verdict", "statement", "reason"],
+                   [[v.id, verdict.mode, verdict.state, v.statement, verdict.reason]
+                    for v, verdict in report.planted]), ""]
+    out += [f"Refuted: {sum(v.state == engine.VIOLATED for _, v in report.planted)}/"
+            f"{len(report.planted)}" + ("" if report.planted_refuted else
+                                        " — **a planted false variant was not refuted**"), ""]
+    return out
+
+
+def study_markdown(report, figures):
+    """The page of a ``Study``: statement, constants, each mode's finding with its numbers."""
+    t = report.theorem
+    out = [f"# {t.id}: {t.title}", "", "[← index](README.md)", "",
+           f"**Fidelity:** {FIDELITY_MARKS[t.fidelity]} {t.fidelity}  ",
+           f"**Citation:** {t.citation}", "", "## Statement", "", t.statement, ""]
+    if t.notes:
+        out += [t.notes, ""]
+    if t.constants:
+        out += ["## Constants", "", _table(["name", "formula", "source"],
+                                           [list(c) for c in t.constants]), ""]
+    out += ["## Verdicts", ""]
+    for mode, verdict in report.verdicts.items():
+        out += [f"### {mode}: **{verdict.state}**", "", verdict.reason or "(no reason given)", ""]
+        values = verdict.finding.values if verdict.finding is not None else {}
+        if values:
+            out += [_table(["quantity", "value"],
+                           [[k, _value_cell(v)] for k, v in values.items()]), ""]
+    out += _planted_section(report)
+    out += ["## Figures", ""]
+    out += [f"![{caption}](figures/{name})\n\n*{caption}.*\n" for caption, name in figures] \
+        or ["No figures."]
+    out.append("")
+    return "\n".join(out)
+
+
 def theorem_markdown(report, figures):
     t = report.theorem
+    if isinstance(t, Study):
+        return study_markdown(report, figures)
     delta = f"δ = {t.delta_value:g} (`{t.delta}`)" if t.delta else "deterministic claim (δ = 0)"
     out = [f"# {t.id}: {t.title}", "", "[← index](README.md)", "",
            f"**Fidelity:** {FIDELITY_MARKS[t.fidelity]} {t.fidelity}  ",
@@ -462,16 +545,7 @@ def theorem_markdown(report, figures):
     out += ["## Verdicts", ""]
     for mode, verdict in report.verdicts.items():
         out += _verdict_section(t, mode, verdict)
-    out += ["## Planted false variants", ""]
-    if report.planted:
-        out += [_table(["variant", "mode", "verdict", "statement", "reason"],
-                       [[v.id, verdict.mode, verdict.state, v.statement, verdict.reason]
-                        for v, verdict in report.planted]), ""]
-        out += [f"Refuted: {sum(v.state == engine.VIOLATED for _, v in report.planted)}/"
-                f"{len(report.planted)}" + ("" if report.planted_refuted else
-                                            " — **a planted false variant was not refuted**"), ""]
-    else:
-        out += ["None.", ""]
+    out += _planted_section(report)
     out += ["## Tightness", ""]
     if report.tightness:
         out += [_table(["parameter", "scanned", "failures", "empirical threshold",
@@ -579,7 +653,15 @@ def _figure(value):
 
 
 def baseline_entry(report):
-    """The verdict states and key figures of one theorem, each with its relative tolerance."""
+    """The verdict states and key figures of one theorem, each with its relative tolerance (for a
+    study, its findings' numeric values, named "<mode>.<quantity>")."""
+    if isinstance(report.theorem, Study):
+        figures = {f"{mode}.{name}": _figure(value)
+                   for mode, v in report.verdicts.items() if v.finding is not None
+                   for name, value in v.finding.values.items()
+                   if isinstance(value, (int, float)) and not isinstance(value, bool)}
+        return dict(states={mode: _state(v.state) for mode, v in report.verdicts.items()},
+                    planted={p.id: _state(v.state) for p, v in report.planted}, figures=figures)
     figures = {"relaxed_tightest_ratio": _figure(tightest_ratio(report.verdicts["relaxed"]))}
     for th in report.tightness:
         figures[f"threshold_{th.parameter}"] = _figure(th.threshold)

@@ -4,8 +4,10 @@ refuted, its tightness measured. ``run_suite`` returns what the report and the b
 
 from dataclasses import dataclass, field
 import math
+import sys
 
 from checks import engine
+from checks.study import Study
 from checks.theorem import ablation_variants, all_theorems, planted_variants
 
 
@@ -26,7 +28,8 @@ class TheoremReport:
     def to_dict(self):
         t = self.theorem
         return dict(
-            id=t.id, title=t.title, citation=str(t.citation), fidelity=t.fidelity,
+            id=t.id, kind="study" if isinstance(t, Study) else "theorem", title=t.title,
+            citation=str(t.citation), fidelity=t.fidelity,
             statement=t.statement,
             verdicts={mode: v.to_dict() for mode, v in self.verdicts.items()},
             planted=[dict(id=p.id, statement=p.statement, mode=v.mode, state=v.state,
@@ -36,7 +39,10 @@ class TheoremReport:
 
 
 def planted_mode(variant):
-    """A planted variant that drops a hypothesis is checked in ablation mode, others relaxed."""
+    """A planted variant that drops a hypothesis is checked in ablation mode, others relaxed (a
+    study's planted variant in its ``planted_mode``)."""
+    if isinstance(variant, Study):
+        return variant.planted_mode
     return "ablation" if variant.ablation else "relaxed"
 
 
@@ -87,6 +93,9 @@ def run_suite(*, profile="ci", seed=0, ids=None, progress=False, with_tightness=
     for theorem in all_theorems():
         if ids is not None and theorem.id not in ids:
             continue
+        if isinstance(theorem, Study):
+            reports.append(_study_report(theorem, profile, seed, progress))
+            continue
         verdicts = {}
         for mode in ("literal", "relaxed"):
             verdicts[mode] = engine.check(theorem, mode=mode, profile=profile, seed=seed,
@@ -105,13 +114,26 @@ def run_suite(*, profile="ci", seed=0, ids=None, progress=False, with_tightness=
     return reports
 
 
+def _study_report(study, profile, seed, progress):
+    """A study checked in each of its modes, and its planted variants."""
+    verdicts = {}
+    for mode in study.modes:
+        if progress:
+            print(f"{study.id} [{mode}] ...", file=sys.stderr, flush=True)
+        verdicts[mode] = engine.check(study, mode=mode, profile=profile, seed=seed)
+    planted = [(v, engine.check(v, mode=planted_mode(v), profile=profile, seed=seed))
+               for v in planted_variants(study.id)]
+    return TheoremReport(study, verdicts, planted)
+
+
 def summary_rows(reports):
     """One row per theorem for the index table and the baseline."""
     rows = []
     for r in reports:
         rows.append(dict(
             id=r.theorem.id, fidelity=r.theorem.fidelity, citation=r.theorem.citation.where,
-            literal=r.verdicts["literal"].state, relaxed=r.verdicts["relaxed"].state,
+            literal=r.verdicts["literal"].state if "literal" in r.verdicts else "—",
+            relaxed=r.verdicts["relaxed"].state if "relaxed" in r.verdicts else "—",
             planted=f"{sum(v.state == engine.VIOLATED for _, v in r.planted)}/{len(r.planted)}",
             width_ratio=next((t.ratio for t in r.tightness if t.parameter == "m"), None),
             step_ratio=next((t.ratio for t in r.tightness if t.parameter == "eta"), None),

@@ -1,0 +1,126 @@
+"""Claims judged on one measurement over many runs: observed orders, identities, comparisons.
+
+A ``Theorem`` (``checks.theorem``) is judged seed by seed: one run, one Bernoulli trial of its
+probability claim. Some statements are not of that shape: an approximation rate is an *observed
+order* over a sequence of widths (FEniCS-style convergence tests), an identity is a Monte Carlo
+estimate against a closed form, a separation is a comparison of two architectures. A ``Study`` is
+such a statement: its ``measure(mode, profile, seed)`` does the whole measurement and returns a
+``Finding`` with the verdict state, the reason in words, the named numbers it rests on (compared
+with the baseline) and the plots the report draws.
+
+Data still flows one way: the study's measurement → Finding → Verdict (``checks.engine.check``) →
+report. A study registers like a theorem (``checks.theorem.register``), with planted false variants
+that the engine must refute.
+"""
+
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from checks.theorem import FIDELITIES
+
+STUDY_MODES = ("literal", "relaxed")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line or set of points of a plot; ``yerr`` (optional) gives symmetric error bars."""
+
+    label: str
+    x: tuple
+    y: tuple
+    style: str = "o-"
+    yerr: tuple | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "x", tuple(float(v) for v in self.x))
+        object.__setattr__(self, "y", tuple(float(v) for v in self.y))
+        if self.yerr is not None:
+            object.__setattr__(self, "yerr", tuple(float(v) for v in self.yerr))
+        if len(self.x) != len(self.y) or (self.yerr is not None and len(self.yerr) != len(self.y)):
+            raise ValueError(f"series {self.label!r}: x, y (and yerr) must have one length, got "
+                             f"{len(self.x)}, {len(self.y)}")
+
+
+@dataclass(frozen=True)
+class Plot:
+    """A figure of a study: axes labels and scales, and its series (drawn by ``checks.report``)."""
+
+    name: str
+    title: str
+    xlabel: str
+    ylabel: str
+    series: tuple
+    xscale: str = "linear"
+    yscale: str = "linear"
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of a study's measurement.
+
+    ``state`` is one of the engine's verdict states (HOLDS, VIOLATED, INCONCLUSIVE, VACUOUS);
+    ``values`` maps names to the numbers the verdict rests on (a fitted slope and its interval, a
+    Monte Carlo estimate and the closed form …): the report tabulates them and the baseline keeps
+    them; ``plots`` are drawn on the study's page.
+    """
+
+    state: str
+    reason: str
+    values: dict = field(default_factory=dict)
+    plots: tuple = ()
+
+
+@dataclass(frozen=True)
+class Study:
+    """A statement checked by one measurement: an observed order, an identity, a comparison.
+
+    Attributes
+    ----------
+    id, title, citation, fidelity, statement, notes :
+        As for ``checks.theorem.Theorem``.
+    measure : callable
+        ``measure(study, mode, profile, seed) -> Finding``. ``profile`` is a
+        ``checks.engine.Profile`` (how many seeds and how much work the measurement may spend).
+    constants : tuple of (name, formula, source)
+        The constants the measurement uses, each with where it comes from (shown on the page).
+    modes : tuple
+        The modes the study has: "literal" (the statement as proven, often VACUOUS at the paper's
+        sizes) and/or "relaxed" (scaled-down sizes, said how on the page).
+    options : dict
+        Parameters of the measurement; a planted variant changes them (e.g. a doubled order).
+    planted : bool
+        True for a planted false variant, which the engine must refute.
+    """
+
+    id: str
+    title: str
+    citation: object
+    fidelity: str
+    statement: str
+    measure: Callable
+    constants: tuple = ()
+    modes: tuple = STUDY_MODES
+    options: dict = field(default_factory=dict)
+    planted: bool = False
+    notes: str = ""
+
+    def __post_init__(self):
+        if self.fidelity not in FIDELITIES:
+            raise ValueError(f"fidelity must be one of {FIDELITIES}, got {self.fidelity!r}")
+        bad = [m for m in self.modes if m not in STUDY_MODES]
+        if bad or not self.modes:
+            raise ValueError(f"modes must be a non-empty subset of {STUDY_MODES}, got "
+                             f"{self.modes!r}")
+
+    def variant(self, suffix, **changes):
+        """A modified copy (a planted false variant), with id ``id:suffix``; ``options`` given as a
+        dict are merged into the study's own."""
+        if "options" in changes:
+            changes["options"] = {**self.options, **changes["options"]}
+        return replace(self, id=f"{self.id}:{suffix}", **changes)
+
+    @property
+    def planted_mode(self):
+        """The mode a planted variant is checked in: relaxed when the study has it."""
+        return "relaxed" if "relaxed" in self.modes else self.modes[0]
