@@ -242,20 +242,29 @@ def check(theorem, *, mode="relaxed", profile="ci", seed=0, do_search=False, pro
     out_of_reach = [i for i in instances if work(i) > profile.budget]
     runnable = [i for i in instances if work(i) <= profile.budget]
     bar = Progress(len(runnable), f"{theorem.id} [{mode}]", enabled=progress)
+    confirmed = {}
     for instance in runnable:
-        verdict.results.append(run_instance(theorem, instance, mode, keep_worst=keep_worst))
+        result = run_instance(theorem, instance, mode, keep_worst=keep_worst)
+        verdict.results.append(result)
         bar.advance()
+        # One confirmed counterexample decides the verdict (VIOLATED whatever the other instances
+        # show), so a refuted instance is confirmed at once and the remaining ones are not run.
+        if result.admissible and result.judgement.state == "REFUTED":
+            confirmed[id(result)] = confirm(theorem, instance, mode, profile)
+            if confirmed[id(result)][1].state == "REFUTED":
+                break
     bar.close()
     candidates = [r for r in verdict.results if r.admissible and r.judgement.state == "REFUTED"]
-    for stored in search.stored_for(theorem.id, mode):
-        replay = run_instance(theorem, stored, mode, keep_worst=keep_worst)
-        if replay.admissible and replay.failures:
-            candidates.append(replay)
-    if do_search and theorem.strategy is not None:
-        found = search.search_counterexample(theorem, mode=mode, profile=profile)
-        if found is not None:
-            candidates.append(run_instance(theorem, found, mode, keep_worst=keep_worst))
-    finish(verdict, theorem, mode, profile, candidates, out_of_reach)
+    if not any(j.state == "REFUTED" for _, j in confirmed.values()):
+        for stored in search.stored_for(theorem.id, mode):
+            replay = run_instance(theorem, stored, mode, keep_worst=keep_worst)
+            if replay.admissible and replay.failures:
+                candidates.append(replay)
+        if do_search and theorem.strategy is not None:
+            found = search.search_counterexample(theorem, mode=mode, profile=profile)
+            if found is not None:
+                candidates.append(run_instance(theorem, found, mode, keep_worst=keep_worst))
+    finish(verdict, theorem, mode, profile, candidates, out_of_reach, confirmed)
     verdict.elapsed = time.perf_counter() - started
     return verdict
 
@@ -278,11 +287,17 @@ def check_study(study, *, mode="relaxed", profile="ci", seed=0):
                    seed=seed, finding=finding, elapsed=time.perf_counter() - started)
 
 
-def finish(verdict, theorem, mode, profile, candidates, out_of_reach):
-    """Turn instance results into the verdict's state and reason."""
+def finish(verdict, theorem, mode, profile, candidates, out_of_reach, confirmed=None):
+    """Turn instance results into the verdict's state and reason.
+
+    ``confirmed`` maps ``id(candidate)`` to a confirmation already made (``confirm``'s result), so
+    no candidate is confirmed twice.
+    """
+    confirmed = confirmed or {}
     admissible = [r for r in verdict.results if r.admissible]
     for candidate in sorted(candidates, key=lambda r: -r.worst.score):
-        result, judgement = confirm(theorem, candidate.instance, mode, profile)
+        result, judgement = confirmed.get(id(candidate)) or confirm(
+            theorem, candidate.instance, mode, profile)
         if judgement.state == "REFUTED":
             w = candidate.worst
             verdict.state = VIOLATED
