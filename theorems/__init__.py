@@ -6,7 +6,8 @@ whole library.
 
 import importlib
 
-LIBRARY = ("theorems.du2019", "theorems.jentzen2021")
+LIBRARY = ("theorems.du2019", "theorems.jentzen2021", "theorems.arora2019",
+           "theorems.safran_lee2022")
 
 
 def load_all():

@@ -1,0 +1,126 @@
+"""Safran & Lee 2022 (theorems/safran_lee2022.py): the closed forms against independent
+computations, the pieces of each check, and the registered claims."""
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from scipy import integrate, optimize
+from scipy.special import erf
+
+from checks import engine
+from checks import features as feat
+from checks.network import Params
+from checks.theorem import Outcome, Problem, get, planted_variants
+from checks.training import gradient_descent
+from theorems import safran_lee2022 as sl
+
+
+def _truncated_mean_by_quadrature(z, cut):
+    """E[erf(zY + B)], Y ~ N(0, ¼) and B ~ N(0, ¼) conditioned on B ≥ cut, by 2-D quadrature."""
+    def inner(b):
+        return integrate.quad(
+            lambda y: erf(z * y + b) * np.exp(-2 * y * y) * math.sqrt(2 / math.pi),
+            -np.inf, np.inf, epsabs=1e-13)[0]
+    mass = 0.5 * (1.0 - erf(math.sqrt(2.0) * cut))
+    density = lambda b: math.sqrt(2 / math.pi) * math.exp(-2 * b * b) / mass  # noqa: E731
+    return integrate.quad(lambda b: inner(b) * density(b), cut, np.inf, epsabs=1e-12)[0]
+
+
+@pytest.mark.parametrize("z", [0.0, 1.0, 2.5, 7.0])
+@pytest.mark.parametrize("cut", sl.PROP21_CUTS)
+def test_prop21_closed_forms_match_quadrature(z, cut):
+    # Nested adaptive quadrature of smooth integrands: accurate to ~1e-10.
+    assert_allclose(sl.prop21_closed_form(z, cut), _truncated_mean_by_quadrature(z, cut),
+                    rtol=1e-8)
+
+
+def test_prop22_derivative_zstar_and_root():
+    z = np.linspace(0.05, 15.0, 300)
+    h = 1e-6
+    for xi in (0.45, 0.46, 0.472):
+        fd = (sl.prop22_f(z + h, xi) - sl.prop22_f(z - h, xi)) / (2 * h)
+        # Central differences at h = 1e-6: truncation ~h² and rounding ~eps/h ≈ 1e-10.
+        assert_allclose(sl.prop22_derivative(z, xi), fd, rtol=0, atol=1e-9)
+        best = optimize.minimize_scalar(lambda t: float(sl.prop22_f(t, xi)), bounds=(1.0, 8.0),
+                                        method="bounded", options=dict(xatol=1e-10))
+        assert_allclose(sl.prop22_zstar(xi), best.x, atol=1e-6)
+    for lam in (1.0, 1.5, 2.0):
+        assert abs(sl.prop22_f(lam, sl.prop22_root_xi(lam))) < 1e-15
+
+
+def test_printed_reference_vector_never_changes_sign_in_expectation():
+    # E[r^{-1/4} vᵀx̃] for the printed v is P₁E₁(z) − ξP₂E₂(z) with the kept fractions
+    # P₁ = ¼·½ (B ≥ 0, w₀ > 0, half the neurons) and P₂ = ½(1 − erf 1)/2·½: positive at every z.
+    z = np.linspace(0.0, 200.0, 20001)
+    p1, p2 = 0.125, 0.125 * (1.0 - erf(1.0))
+    for lam in (1.0, 1.5, 2.0):
+        xi = sl.prop22_root_xi(lam)
+        printed = p1 * sl.prop21_closed_form(z, 0.0) - xi * p2 * sl.prop21_closed_form(
+            z, sl.PROP21_CUTS[1])
+        assert printed.min() > 0
+        normalised = sl.prop22_f(z, xi)
+        assert normalised[z < lam - 0.01].min() > 0 > normalised[(z > lam + 0.01) & (z < 4)].max()
+
+
+def test_theorem9_vectors_counts():
+    U, B, w0 = feat.init_features(40000, 3, seed=0)
+    printed, normalised, a1, a2 = sl.theorem9_vectors(U, B, w0, 0.46)
+    # Binomial counts with p = 1/8 and (1 − erf 1)/8 ≈ 0.0197 of r: within 5 SE.
+    assert abs(a1 - 5000) < 5 * math.sqrt(40000 * 0.125 * 0.875)
+    assert abs(a2 - 40000 * 0.125 * (1 - erf(1.0))) < 5 * math.sqrt(40000 * 0.02)
+    # Item 1 as its proof computes it: ‖v‖² = Σ v_j² ≤ r·r^{−3/2} = 1/√r (the statement's
+    # "‖v‖₂ ≤ 1/√r" is the squared norm), and ‖w₀ − v‖ < ‖v‖.
+    assert np.sum(printed ** 2) <= 40000 ** -0.5
+    assert np.linalg.norm(w0 - printed) < np.linalg.norm(printed)
+    assert_allclose(normalised[normalised > 0].sum(), 40000 ** 0.25)
+    assert_allclose(normalised[normalised < 0].sum(), -0.46 * 40000 ** 0.25)
+
+
+def test_theorem13_bound_and_literal_numbers():
+    assert_allclose(sl.theorem13_bound(16, 4096, 0.1),
+                    0.25 + 4.0 * math.sqrt(2.0 * math.log(40.0) / 4096))
+    reason = sl.literal_reason()
+    assert "2.07e+16" in reason and "1.28e-13" in reason
+
+
+def test_contraction_failure_rule():
+    eta, nu = 0.1, 0.0
+    assert not sl._contraction_failure(np.array([1.0, 0.9, 0.9, 0.5]), eta, nu)[0]
+    assert sl._contraction_failure(np.array([1.0, 0.9, 0.91]), eta, nu)[0]
+    # A run that never moved has v* = w₀: distance 0 throughout, not a failure.
+    assert not sl._contraction_failure(np.zeros(5), eta, nu)[0]
+    # The planted rate: ν = 1/η demands a halving of the squared distance per step.
+    assert sl._contraction_failure(np.array([1.0, 0.8]), eta, 1.0 / eta)[0]
+
+
+def test_gradient_norms_from_predictions_match_the_gradient():
+    spec = sl.GRAD_DATA[0]
+    X, y = spec.arrays()
+    U, B, w0 = feat.init_features(16, X.shape[1], seed=4)
+    run = gradient_descent(feat.NETWORK, Params(U, B, w0), X, y, eta=0.25, steps=30,
+                           record=("predictions",))
+    outcome = Outcome(Problem(X, y, m=16), Params(U, B, w0), run, 4)
+    fast = feat.gradient_descent(feat.features(X, U, B), y, w0, eta=0.25, steps=30)
+    # Two computations of the same norms (numpy matmul vs the loop's sums): a few ulps.
+    assert_allclose(sl._gradient_norms(outcome), fast.grad_norms, rtol=1e-11)
+
+
+@pytest.mark.parametrize("claim_id", [
+    "safran_lee2022.prop21_truncated_feature_mean", "safran_lee2022.prop22_f_xi_properties",
+    "safran_lee2022.sum_of_spheres_norm_density", "safran_lee2022.gradient_norm_bound",
+    "safran_lee2022.theorem13_generalisation_gap", "safran_lee2022.single_neuron_contraction",
+    "safran_lee2022.clip_ablation", "safran_lee2022.theorem9_reference_vector"])
+def test_registered_with_a_planted_variant(claim_id):
+    claim = get(claim_id)
+    assert claim.citation.arxiv == "2112.02393"
+    assert planted_variants(claim_id) and all(p.planted for p in planted_variants(claim_id))
+
+
+def test_cheap_identities_hold_and_their_planted_variants_fail():
+    for claim_id in ("safran_lee2022.prop22_f_xi_properties",
+                     "safran_lee2022.sum_of_spheres_norm_density"):
+        assert engine.check(get(claim_id), mode="literal").state == engine.HOLDS
+        for planted in planted_variants(claim_id):
+            assert engine.check(planted, mode="literal").state == engine.VIOLATED
