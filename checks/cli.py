@@ -1,4 +1,4 @@
-"""The ``gdproofs`` command line: list, check, requirements, run.
+"""The ``gdproofs`` command line: list, check, requirements, run, sweep, bench.
 
 Usage::
 
@@ -8,6 +8,8 @@ Usage::
     gdproofs requirements ID --data X.npy [--labels y.npy] [--delta D] [--json]
     gdproofs run [--profile ci] [--seed 0] [--out reports] [--compare PATH] [--write-baseline]
                  [--ids ID ...] [--json]
+    gdproofs bench [--size tiny|small|medium|wide|large ...] [--no-peers] [--quick]
+                   [--figure PATH] [--json]
 
 Exit status: 0 when every claim checked is consistent (HOLDS, VACUOUS or INCONCLUSIVE) and every
 planted false variant is refuted; 1 when a claim is VIOLATED, a planted variant is not refuted, or
@@ -31,7 +33,7 @@ import tempfile
 
 import numpy as np
 
-from checks import engine, report, search, suite, sweep
+from checks import bench, engine, report, search, suite, sweep
 from checks.report import slug
 from checks.study import Study
 from checks.theorem import MODES, Problem, all_theorems, get, planted_variants
@@ -127,9 +129,15 @@ def build_parser():
     p.add_argument("--seeds", type=_positive_int, default=16)
     p.add_argument("--steps", type=_positive_int, default=None,
                    help="steps per run (default: the theorem's first relaxed instance's)")
-    p.add_argument("--workers", type=_positive_int, default=1)
+    p.add_argument("--workers", type=_positive_int, default=1,
+                   help="local worker processes (default: 1, this process)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the cells on this Dask scheduler, e.g. tcp://127.0.0.1:8786 "
+                        f"(default: ${sweep.SCHEDULER_ENV} if set; needs the extra "
+                        "'distributed')")
     p.add_argument("--out", default="reports", help="report directory (default: reports)")
     p.add_argument("--json", action="store_true", help="print the cells as JSON")
+    bench.add_parser(sub)
     return parser
 
 
@@ -142,7 +150,7 @@ def main(argv=None):
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
     command = {"list": cmd_list, "check": cmd_check, "requirements": cmd_requirements,
-               "run": cmd_run, "sweep": cmd_sweep}[args.command]
+               "run": cmd_run, "sweep": cmd_sweep, "bench": bench.bench_command}[args.command]
     out = sys.stdout
     try:
         # With --json, stdout is the JSON document alone: whatever a library prints while
@@ -212,7 +220,7 @@ def cmd_check(args):
         raise InputError(f"mode 'ablation' needs a variant that drops a hypothesis; {theorem.id} "
                          f"drops none (planted ablations: " + ", ".join(
                              v.id for t in all_theorems() for v in planted_variants(t.id)
-                             if v.ablation) + ")")
+                             if getattr(v, "ablation", None)) + ")")
     verdict = engine.check(theorem, mode=mode, profile=args.profile, seed=args.seed,
                            do_search=args.search, progress=True)
     status = 1 if verdict.state == engine.VIOLATED else 0
@@ -500,7 +508,16 @@ def cmd_run(args):
 
 
 def cmd_sweep(args):
+    """Fill the sweep's store, then draw its phase diagram from the store's finished cells.
+
+    Exit status 1 when some cell ended in an error (recorded in the store; re-running the same
+    command retries those cells and skips the finished ones), else 0.
+    """
     theorem = _not_a_study(_theorem(args.id), "sweep")
+    scheduler = args.scheduler or os.environ.get(sweep.SCHEDULER_ENV) or None
+    if scheduler and args.workers > 1:
+        raise InputError(f"--workers is for local processes; with a Dask scheduler ({scheduler}, "
+                         f"from --scheduler or ${sweep.SCHEDULER_ENV}) its workers run the cells")
     grid = {}
     for spec in args.grid:
         try:
@@ -515,29 +532,45 @@ def cmd_sweep(args):
                    steps=args.steps if args.steps is not None else first.steps)
     out = Path(args.out)
     store = out / "sweeps" / f"{slug(theorem.id)}.jsonl"
-    records = sweep.sweep(theorem, base, grid, store=store, workers=args.workers, progress=True)
-    c = theorem.constants_for(Problem(*base.data.arrays()))
-    bounds = {h.kind: c[h.bound] for h in theorem.hypotheses if h.bound is not None}
-    marks = [(bounds["step"], "theorem's step bound")] if "step" in bounds else []
-    if "lambda_max_inf" in c:
-        marks.append((2.0 / c["lambda_max_inf"], "2/λ_max(H∞)"))
-    figure = out / "figures" / f"{slug(theorem.id)}.phase.png"
-    figure.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=figure.parent, prefix=".tmp-phase-", suffix=".png")
-    os.close(fd)
     try:
-        report.plot_phase_diagram(records, tmp, title=f"{theorem.id}\n{base.data.describe()}, "
-                                  f"{args.seeds} seeds, {base.steps} steps",
-                                  marks=marks, width_bound=bounds.get("width"))
-        os.replace(tmp, figure)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        records = sweep.sweep(theorem, base, grid, store=store, workers=args.workers,
+                              scheduler=scheduler, progress=True)
+    except sweep.SchedulerError as exc:
+        raise InputError(f"--scheduler {scheduler}: {exc}") from None
+    ok = [r for r in records if sweep.finished(r)]
+    errors = len(records) - len(ok)
+    figure = None
+    if ok:  # error cells are left blank; with no finished cell there is nothing to draw
+        figure = out / "figures" / f"{slug(theorem.id)}.phase.png"
+        c = theorem.constants_for(Problem(*base.data.arrays()))
+        bounds = {h.kind: c[h.bound] for h in theorem.hypotheses if h.bound is not None}
+        marks = [(bounds["step"], "theorem's step bound")] if "step" in bounds else []
+        if "lambda_max_inf" in c:
+            marks.append((2.0 / c["lambda_max_inf"], "2/λ_max(H∞)"))
+        figure.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=figure.parent, prefix=".tmp-phase-", suffix=".png")
+        os.close(fd)
+        try:
+            report.plot_phase_diagram(ok, tmp, title=f"{theorem.id}\n{base.data.describe()}, "
+                                      f"{args.seeds} seeds, {base.steps} steps",
+                                      marks=marks, width_bound=bounds.get("width"))
+            os.replace(tmp, figure)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    status = 1 if errors else 0
     if args.json:
-        return 0, dict(theorem=theorem.id, store=str(store), figure=str(figure), cells=records)
-    lines = [f"{r['m']:>7d} {r['eta']:<10.4g} {r['failures']}/{r['trials']} failed"
+        return status, dict(theorem=theorem.id, store=str(store),
+                            figure=None if figure is None else str(figure), cells=records)
+    lines = [f"{r['m']:>7d} {r['eta']:<10.4g} error: {r['error']}" if "error" in r else
+             f"{r['m']:>7d} {r['eta']:<10.4g} {r['failures']}/{r['trials']} failed"
              + (f" ({r['diverged']} diverged)" if r["diverged"] else "") for r in records]
-    lines += [f"store: {store}", f"figure: {figure}"]
-    return 0, "\n".join(lines) + "\n"
+    lines.append(f"store: {store}")
+    if figure is not None:
+        lines.append(f"figure: {figure}")
+    if errors:
+        lines.append(f"{errors} of {len(records)} cells ended in an error (kept in the store); "
+                     "re-run the same command to retry them")
+    return status, "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

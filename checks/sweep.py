@@ -6,7 +6,14 @@ theorem's bounds sit. Each finished cell is appended as one JSON line to a store
 ``reports/sweeps/``, keyed by a hash of the theorem id, the instance and the package version, with a
 checksum of its own content. Re-running the same sweep skips finished cells; a line that is
 truncated or whose checksum does not match (a crash mid-write) is ignored and its cell recomputed.
-Cells run in worker processes; only the parent writes the store.
+
+Cells run in this process, in local worker processes (``workers``) or as tasks on an existing Dask
+distributed cluster (``scheduler``, the optional extra ``distributed``); all three run the same
+function, and GD runs are bit-reproducible, so the records do not depend on where they ran. Only
+the calling process writes the store. A cell whose computation raised (an exception, a worker
+process that died) is stored as an error record (its ``error`` field says what happened) instead of
+stopping the sweep; error cells are not finished, so the next run of the sweep retries them. A
+diverged GD run is not an error: it is a failed seed, counted in the cell's ``diverged``.
 """
 
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -27,6 +34,14 @@ STORE_DIR = Path(__file__).resolve().parent.parent / "reports" / "sweeps"
 # Part of every cell's key, so a new release never reuses cells computed by older code: keep it
 # equal to pyproject.toml's version (tests/test_sweep.py checks that).
 VERSION = "0.1.0"
+# How long to wait for a Dask scheduler to answer before giving up.
+CONNECT_TIMEOUT = "20s"
+# The Dask scheduler address `gdproofs sweep` uses when --scheduler is not given.
+SCHEDULER_ENV = "GDPROOFS_SCHEDULER"
+
+
+class SchedulerError(Exception):
+    """A Dask scheduler was asked for but cannot be used (dask missing, address unreachable)."""
 
 
 def parse_grid(text):
@@ -71,7 +86,10 @@ def _checksum(record):
 
 
 def load_store(path):
-    """{key: record} of the store's intact lines (truncated or corrupted lines are skipped)."""
+    """{key: record} of the store's intact lines (truncated or corrupted lines are skipped).
+
+    A key written more than once (an error cell retried later) maps to its last record.
+    """
     path = Path(path)
     records = {}
     if not path.exists():
@@ -86,6 +104,11 @@ def load_store(path):
                 record.pop("checksum")
                 records[record["key"]] = record
     return records
+
+
+def finished(record):
+    """Whether a stored cell is final (an error cell is not: a re-run retries it)."""
+    return record is not None and "error" not in record
 
 
 def _append(path, record):
@@ -113,22 +136,116 @@ def _cell_record(theorem, instance):
                 worst_score=float(min(result.worst.score, 1e300)))
 
 
-def _run_cell(theorem_id, instance_dict):
-    """Worker entry point: registered theorems only (a worker process looks the id up)."""
+def _run_cell(theorem_id, instance_dict, version):
+    """Worker entry point: registered theorems only (a worker process looks the id up).
+
+    ``version`` is the caller's :data:`VERSION`: a Dask worker may run another installed copy of
+    the package, whose results must not be stored under this version's keys.
+    """
     from checks.theorem import Instance, get
 
+    if version != VERSION:
+        raise RuntimeError(f"worker runs gdproofs {VERSION}, the sweep was started by {version}")
     return _cell_record(get(theorem_id), Instance.from_dict(instance_dict))
 
 
-def sweep(theorem, base, grid, *, store=None, workers=1, progress=False):
+def _error_record(instance, exc):
+    return dict(m=instance.m, eta=instance.eta, steps=instance.steps,
+                error=f"{type(exc).__name__}: {exc}")
+
+
+def _serial(theorem, todo):
+    for key, inst in todo:
+        try:
+            yield key, _cell_record(theorem, inst)
+        except Exception as exc:  # recorded in the cell; the sweep goes on
+            yield key, _error_record(inst, exc)
+
+
+def _processes(theorem, todo, workers):
+    # spawn, not fork: numba's OpenMP threading layer is not fork-safe once used.
+    with ProcessPoolExecutor(max_workers=workers,
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_run_cell, theorem.id, inst.to_dict(), VERSION): (key, inst)
+                   for key, inst in todo}
+        for future in as_completed(futures):
+            key, inst = futures[future]
+            try:
+                yield key, future.result()
+            # A dead worker process breaks the whole pool: every cell not yet done then gets
+            # an error record (BrokenProcessPool), retried by the next run.
+            except Exception as exc:
+                yield key, _error_record(inst, exc)
+
+
+def _import_distributed():
+    try:
+        import distributed
+    except ImportError as exc:
+        raise SchedulerError("a Dask scheduler needs dask.distributed, which is not installed: "
+                             "pip install -e \".[distributed]\"") from exc
+    return distributed
+
+
+def _dask(theorem, todo, address):
+    distributed = _import_distributed()
+    try:
+        client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
+    except (OSError, ValueError) as exc:  # refused, timed out, or a malformed address
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address!r}: {exc}") from exc
+    with client:
+        # pure=False: a retried cell must run again, not be answered from a result (or an
+        # error) the cluster still holds under the same task key for another client.
+        futures = {client.submit(_run_cell, theorem.id, inst.to_dict(), VERSION, pure=False):
+                   (key, inst) for key, inst in todo}
+        for future in distributed.as_completed(futures):
+            # pop: once stored, the result need not stay in the cluster's memory.
+            key, inst = futures.pop(future)
+            try:
+                yield key, future.result()
+            except Exception as exc:  # an exception in the task, or KilledWorker after retries
+                yield key, _error_record(inst, exc)
+
+
+def sweep(theorem, base, grid, *, store=None, workers=1, scheduler=None, progress=False):
     """Check ``theorem`` on every cell of ``grid`` ({"m": [...], "eta": [...]}) around ``base``.
 
-    Returns the records of all cells (finished earlier or now), in grid order. Cells already in the
-    store are not recomputed; each new cell is written as soon as it finishes, so an interrupted
-    sweep loses only the cells in flight. ``workers > 1`` runs cells in processes and needs a
-    registered theorem (workers look it up by id). GD runs are bit-reproducible, so the records
-    do not depend on ``workers``.
+    Parameters
+    ----------
+    theorem : Theorem
+        What to check; ``workers > 1`` and ``scheduler`` need a registered theorem (workers look
+        it up by id).
+    base : Instance
+        The instance each cell varies (data, seeds, steps).
+    grid : dict
+        Values of each varied field, e.g. ``{"m": [16, 64], "eta": [0.01, 0.1]}``.
+    store : path-like, optional
+        The JSON-lines store; default ``reports/sweeps/ID.jsonl``.
+    workers : int
+        Local worker processes (1: run in this process). Ignored with ``scheduler``.
+    scheduler : str, optional
+        Address of a running Dask scheduler, e.g. ``"tcp://127.0.0.1:8786"``: the cells run as
+        tasks on its workers, which need this package (same version) importable.
+    progress : bool
+        Draw cells done/total and the time left on standard error (a terminal only).
+
+    Returns
+    -------
+    list of dict
+        The records of all cells (finished earlier or now, or error records), in grid order.
+
+    Raises
+    ------
+    SchedulerError
+        ``scheduler`` is given but dask.distributed is not installed or the address is unreachable.
+
+    Notes
+    -----
+    Finished cells in the store are not recomputed; each new cell is written as soon as it
+    finishes, so an interrupted sweep loses only the cells in flight. Error cells are recomputed.
     """
+    if scheduler is not None:
+        _import_distributed()  # fail before anything is written
     store = Path(store) if store is not None else STORE_DIR / f"{theorem.id}.jsonl"
     store.parent.mkdir(parents=True, exist_ok=True)
     names = sorted(grid)
@@ -137,23 +254,20 @@ def sweep(theorem, base, grid, *, store=None, workers=1, progress=False):
         instance = replace(base, **dict(zip(names, values)))
         cells.append((cell_key(theorem.id, instance), instance))
     done = load_store(store)
-    todo = [(k, inst) for k, inst in cells if k not in done]
-    bar = Progress(len(todo), f"sweep {theorem.id}", enabled=progress)
-    if todo and workers > 1:
-        # spawn, not fork: numba's OpenMP threading layer is not fork-safe once used.
-        with ProcessPoolExecutor(max_workers=workers,
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(_run_cell, theorem.id, inst.to_dict()): key
-                       for key, inst in todo}
-            for future in as_completed(futures):
-                key = futures[future]
-                done[key] = dict(key=key, theorem=theorem.id, **future.result())
-                _append(store, done[key])
-                bar.advance()
+    todo = [(k, inst) for k, inst in cells if not finished(done.get(k))]
+    bar = Progress(len(cells), f"sweep {theorem.id}", enabled=progress,
+                   start=len(cells) - len(todo))
+    if not todo:
+        outcomes = iter(())
+    elif scheduler is not None:
+        outcomes = _dask(theorem, todo, scheduler)
+    elif workers > 1:
+        outcomes = _processes(theorem, todo, workers)
     else:
-        for key, inst in todo:
-            done[key] = dict(key=key, theorem=theorem.id, **_cell_record(theorem, inst))
-            _append(store, done[key])
-            bar.advance()
+        outcomes = _serial(theorem, todo)
+    for key, record in outcomes:
+        done[key] = dict(key=key, theorem=theorem.id, **record)
+        _append(store, done[key])
+        bar.advance()
     bar.close()
     return [done[k] for k, _ in cells]

@@ -1,0 +1,823 @@
+"""``gdproofs bench``: gdproofs' gradient descent against numpy, PyTorch, JAX and the BLAS roof.
+
+What is measured
+----------------
+One problem per size (n points, d dimensions, width m; ``SIZES``): the two-layer ReLU network
+
+    f(x) = m^{-1/2} Σ_{r=1}^m a_r relu(w_rᵀx + b_r),   L = Σ_i ½ (f(x_i) − y_i)²,
+
+trained by full-batch gradient descent on W and b (a fixed at ±1), in float64, from inputs on the
+unit sphere, standard normal labels and ``init_params(..., seed=SEED)``. In gdproofs this is
+``Network(activation="relu", bias=True, train=("W", "b"))`` and ``gradient_descent``.
+
+Each implementation is a factory ``make_<name>(problem)`` returning a runner: ``runner(k)`` runs k
+steps from the problem's initial parameters and returns the loss trajectory L(θ_0), …, L(θ_k).
+gdproofs is the compiled whole loop; the peers are a vectorised numpy hand gradient, PyTorch eager
+autograd and a JAX ``jit`` of a ``lax.fori_loop`` over the steps. PyTorch and JAX are optional
+(``pip install torch jax``): absent, their rows say "not installed".
+
+How
+---
+1. Correctness first. Every implementation runs ``CHECK_STEPS`` steps from the same initial
+   parameters; its trajectory must match gdproofs' at relative tolerance ``CHECK_RTOL``. One that
+   does not is reported as a mismatch and not timed, and the command exits 1.
+2. Timing. A first call (compilation, caches) is excluded; k is then chosen so that one call takes
+   about ``TARGET_SECONDS``, one more call at that k is excluded (JAX compiles per k), and the best
+   of ``REPEATS`` calls of k steps, interleaved across the implementations, gives the time per
+   step. GFLOP/s counts 4·n·d·m flops per step: the two n·d·m products (the forward Z = X Wᵀ and
+   the gradient Tᵀ X), 2 flops per multiply-add. Each size reports gdproofs' speed over the best
+   peer's and its fraction of the machine's roof.
+3. The roof (``roof``): numpy's float64 matmul at 2048³, best of several, measured now, and the same
+   for the GD-shaped product (n×d)·(d×m) of each size.
+4. Batched seeds (tiny: ``gradient_descent_batch`` over 16 seeds against 16 sequential runs), the
+   cost of sigmoid and softplus relative to ReLU, the cold start of a fresh process (a subprocess,
+   once with an empty numba cache and once with it warm), and the scaling of the step time with n,
+   d, m and numba's thread count (``plot_scaling`` draws it).
+5. The performance issue's targets, each reported as met or not with its numbers.
+
+The machine's cores may be shared with other work, so absolute figures are noisy: every figure is
+a best of repeats, and the ratios compare figures measured in the same run. Speed is measured and
+reported, never asserted.
+"""
+
+import contextlib
+import importlib
+import math
+import os
+from pathlib import Path
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+import numba
+import numpy as np
+
+from checks.network import Network, init_params
+from checks.training import gradient_descent, gradient_descent_batch
+
+# (n, d, m): the performance issue's sizes.
+SIZES = {
+    "tiny": (16, 4, 256),
+    "small": (64, 16, 1024),
+    "medium": (256, 32, 8192),
+    "wide": (64, 16, 131072),
+    "large": (2048, 64, 4096),
+}
+SEED = 0
+NET = Network(activation="relu", bias=True, train=("W", "b"))
+PEERS = ("numpy", "torch", "jax")
+OPTIONAL = ("torch", "jax")
+
+# Step size η = ETA_TIMES_N / n. With unit inputs and biases tr H = Σ_i m⁻¹ Σ_r 1{z_ir ≥ 0}
+# (‖x_i‖² + 1) ≈ n, so λ_max(H) ≤ n and η λ_max ≤ 0.1: far from the 2/λ_max edge of stability, and
+# slow enough that over the longest timed loops (MAX_STEPS) the loss stays far above underflow,
+# where subnormal arithmetic would distort the timing.
+ETA_TIMES_N = 0.1
+# The correctness check: 20 steps is enough for a wrong gradient to move the loss (a 1% error in
+# ∂L/∂b moves it by 3e-5 to 3e-4 relative within one step on tiny and small) and cheap at every
+# size.
+CHECK_STEPS = 20
+# Implementations sum in different orders (BLAS blocking, numba's loop order, XLA's fusion), so
+# the losses differ by rounding, ~n·eps per step, which GD's contracting steps do not amplify:
+# measured, numpy, torch and jax agree with gdproofs to ≤ 4e-15 over the 20 steps at every size.
+# 1e-9 leaves a wide margin for other BLAS builds and is still 1e4× below the smallest effect of
+# a wrong gradient term above.
+CHECK_RTOL = 1e-9
+# One timed call should take ~0.2-1 s; the quick mode (tests) only checks that everything runs.
+TARGET_SECONDS = 0.3
+REPEATS = 5
+QUICK_TARGET_SECONDS = 0.01
+QUICK_REPEATS = 1
+MAX_STEPS = 200_000
+# The roof: a 2048³ float64 matmul is large enough for BLAS to reach its peak on a few cores.
+ROOF_N = 2048
+# Batched seeds on tiny, as in the issue.
+BATCH_SIZE = "tiny"
+BATCH_SEEDS = 16
+ACTIVATIONS = ("sigmoid", "softplus")
+# Scaling: step time against one of n, d, m with the others at "small"'s values.
+SCALING_BASE = SIZES["small"]
+SCALING_POINTS = {"n": (16, 64, 256, 1024), "d": (4, 16, 64), "m": (256, 1024, 4096, 16384)}
+QUICK_SCALING_POINTS = {"n": (16, 64), "d": (4, 16), "m": (256, 1024)}
+
+# The issue's targets.
+TINY_SPEEDUP = 2.0
+WIDE_SPEEDUP = 5.0
+ROOF_FRACTION = 0.4
+ROOF_SIZES = ("small", "medium", "large")
+BATCH_SPEEDUP = 1.7
+ACTIVATION_SLOWDOWN = 1.5
+COLD_START_SECONDS = 2.0
+
+# The cold start: import gdproofs and run one tiny GD in a fresh interpreter.
+COLD_START_CODE = f"""\
+import time
+t = time.perf_counter()
+import numpy as np
+from checks.network import Network, init_params
+from checks.training import gradient_descent
+n, d, m = {SIZES["tiny"]}
+rng = np.random.default_rng(0)
+X = rng.standard_normal((n, d))
+X /= np.linalg.norm(X, axis=1, keepdims=True)
+net = Network(activation="relu", bias=True, train=("W", "b"))
+gradient_descent(net, init_params(net, m, d, seed=0), X, rng.standard_normal(n), eta=1e-3,
+                 steps=200)
+print(time.perf_counter() - t)
+"""
+
+
+class Problem:
+    """One benchmark problem: data, initial parameters and step size (see the module docstring).
+
+    Attributes
+    ----------
+    n, d, m : int
+    X : ndarray (n, d)
+        Inputs on the unit sphere.
+    y : ndarray (n,)
+        Standard normal labels.
+    params : checks.network.Params
+        θ(0) from ``init_params(NET, m, d, seed=SEED)``.
+    eta : float
+        ``ETA_TIMES_N / n``.
+    """
+
+    def __init__(self, n, d, m):
+        self.n, self.d, self.m = n, d, m
+        rng = np.random.default_rng(SEED)
+        X = rng.standard_normal((n, d))
+        self.X = X / np.linalg.norm(X, axis=1, keepdims=True)
+        self.y = rng.standard_normal(n)
+        self.params = init_params(NET, m, d, seed=SEED)
+        self.eta = ETA_TIMES_N / n
+
+    @property
+    def scale(self):
+        return NET.scale(self.m)
+
+    @property
+    def flops_per_step(self):
+        """4 n d m: the n×d×m products X Wᵀ (forward) and Tᵀ X (∂L/∂W), 2 flops per multiply-add."""
+        return 4 * self.n * self.d * self.m
+
+
+# ---------------------------------------------------------------------------------------------
+# Implementations: make_<name>(problem) -> runner; runner(k) -> losses L(θ_0..θ_k), shape (k + 1,)
+
+
+def make_gdproofs(problem, activation="relu"):
+    """gdproofs' compiled loop, ``gradient_descent``, for ``activation`` (ReLU by default)."""
+    net = Network(activation=activation, bias=True, train=("W", "b"))
+
+    def run(k):
+        return gradient_descent(net, problem.params, problem.X, problem.y, eta=problem.eta,
+                                steps=k).losses
+
+    return run
+
+
+def make_numpy(problem):
+    """The vectorised numpy hand gradient: with T_ir = s a_r (f(x_i) − y_i) 1{z_ir ≥ 0},
+    ∂L/∂W = Tᵀ X and ∂L/∂b = Σ_i T_ir (ReLU′(0) = 1, as gdproofs)."""
+    X, y, eta = problem.X, problem.y, problem.eta
+    sa = problem.scale * problem.params.a
+
+    def run(k):
+        W = problem.params.W.copy()
+        b = problem.params.b.copy()
+        losses = np.empty(k + 1)
+        for step in range(k + 1):
+            Z = X @ W.T
+            Z += b
+            r = np.maximum(Z, 0.0) @ sa - y
+            losses[step] = 0.5 * (r @ r)
+            if step == k:
+                break
+            T = (Z >= 0.0) * r[:, None]
+            T *= sa
+            W -= eta * (T.T @ X)
+            b -= eta * T.sum(axis=0)
+        return losses
+
+    return run
+
+
+def make_torch(problem):
+    """PyTorch eager autograd on CPU in float64, with its default thread count.
+
+    torch's ReLU′(0) is 0, gdproofs' 1; a pre-activation exactly 0 has probability 0 here.
+    """
+    torch = importlib.import_module("torch")
+    X = torch.from_numpy(problem.X)
+    y = torch.from_numpy(problem.y)
+    a = torch.from_numpy(problem.params.a)
+    scale, eta = problem.scale, problem.eta
+
+    def run(k):
+        W = torch.tensor(problem.params.W, requires_grad=True)
+        b = torch.tensor(problem.params.b, requires_grad=True)
+        losses = torch.empty(k + 1, dtype=torch.float64)
+        for step in range(k + 1):
+            r = scale * (torch.relu(X @ W.T + b) @ a) - y
+            loss = 0.5 * (r @ r)
+            losses[step] = loss.detach()
+            if step == k:
+                break
+            loss.backward()
+            with torch.no_grad():
+                W -= eta * W.grad
+                b -= eta * b.grad
+            W.grad = None
+            b.grad = None
+        return losses.numpy()
+
+    return run
+
+
+def make_jax(problem):
+    """JAX: ``jit`` of a ``lax.fori_loop`` over the steps, float64 (enables ``jax_enable_x64``).
+
+    The trajectory's length is static, so each k compiles once (cached per k). jax's ReLU′(0) is 0,
+    gdproofs' 1; a pre-activation exactly 0 has probability 0 here.
+    """
+    jax = importlib.import_module("jax")
+    jax.config.update("jax_enable_x64", True)
+    jnp = jax.numpy
+    scale, eta = problem.scale, problem.eta
+
+    def loss_fn(W, b, X, y, a):
+        r = scale * (jax.nn.relu(X @ W.T + b) @ a) - y
+        return 0.5 * (r @ r)
+
+    value_and_grad = jax.value_and_grad(loss_fn, argnums=(0, 1))
+
+    def trajectory(W, b, X, y, a, k):
+        def body(step, carry):
+            W, b, losses = carry
+            loss, (gW, gb) = value_and_grad(W, b, X, y, a)
+            return W - eta * gW, b - eta * gb, losses.at[step].set(loss)
+
+        W, b, losses = jax.lax.fori_loop(0, k, body, (W, b, jnp.zeros(k + 1)))
+        return losses.at[k].set(loss_fn(W, b, X, y, a))
+
+    compiled = jax.jit(trajectory, static_argnums=5)
+    args = tuple(jnp.asarray(v) for v in (problem.params.W, problem.params.b, problem.X,
+                                          problem.y, problem.params.a))
+
+    def run(k):
+        return np.asarray(compiled(*args, k))
+
+    return run
+
+
+IMPLEMENTATIONS = {"gdproofs": make_gdproofs, "numpy": make_numpy, "torch": make_torch,
+                   "jax": make_jax}
+
+
+def available(name):
+    """The version of an optional peer ("torch", "jax"), or None when it cannot be imported."""
+    try:
+        module = importlib.import_module(name)
+    except ImportError:
+        return None
+    return getattr(module, "__version__", "unknown")
+
+
+# ---------------------------------------------------------------------------------------------
+# Correctness and timing
+
+
+def check_correctness(runner, reference, steps=CHECK_STEPS, rtol=CHECK_RTOL):
+    """Compare ``runner(steps)`` with the reference trajectory (gdproofs').
+
+    Returns
+    -------
+    dict
+        ``agree`` (bool), ``max_rel_err`` (max_k |L_k − L_k^ref| / |L_k^ref|; None when the
+        trajectory has the wrong length or is not finite), ``rtol`` and ``steps``.
+    """
+    losses = np.asarray(runner(steps), dtype=float)
+    out = dict(steps=steps, rtol=rtol, agree=False, max_rel_err=None)
+    if losses.shape != reference.shape or not np.all(np.isfinite(losses)):
+        return out
+    err = float(np.max(np.abs(losses - reference) / np.abs(reference)))
+    return dict(out, agree=err <= rtol, max_rel_err=err)
+
+
+def _clock(runner, k):
+    t = time.perf_counter()
+    losses = runner(k)
+    elapsed = time.perf_counter() - t
+    if np.shape(losses) != (k + 1,) or not np.all(np.isfinite(losses)):
+        raise RuntimeError(f"a timed run of {k} steps returned a trajectory of shape "
+                           f"{np.shape(losses)} or non-finite losses: the benchmark problem "
+                           f"diverged")
+    return elapsed
+
+
+def calibrate(runner, target=TARGET_SECONDS):
+    """The k for which ``runner(k)`` takes about ``target`` seconds; first calls are excluded.
+
+    The runner's first call (compilation, caches) and one call at the chosen k (JAX compiles per
+    k) are made and not counted.
+    """
+    runner(1)
+    k, elapsed = 1, _clock(runner, 1)
+    # Grow k until a call is long enough (an eighth of the target) to extrapolate from.
+    while elapsed < target / 8 and k < MAX_STEPS:
+        k = min(MAX_STEPS, max(2 * k, int(k * target / 8 / max(elapsed, 1e-7))))
+        runner(k)
+        elapsed = _clock(runner, k)
+    k = max(1, min(MAX_STEPS, round(k * target / elapsed)))
+    runner(k)
+    return k
+
+
+def time_steps(runners, *, target=TARGET_SECONDS, repeats=REPEATS):
+    """Seconds per step of each runner: the best of ``repeats`` calls of k steps (``calibrate``).
+
+    The repeats are interleaved (one call of every runner per round), so a change of load on
+    shared cores during the measurement touches every runner alike and their ratios stay fair.
+
+    Parameters
+    ----------
+    runners : dict
+        {name: runner}.
+
+    Returns
+    -------
+    dict
+        {name: (seconds per step, k)}.
+    """
+    ks = {name: calibrate(runner, target) for name, runner in runners.items()}
+    best = dict.fromkeys(runners, math.inf)
+    for _ in range(repeats):
+        for name, runner in runners.items():
+            best[name] = min(best[name], _clock(runner, ks[name]))
+    return {name: (best[name] / ks[name], ks[name]) for name in runners}
+
+
+def _timing(problem, seconds, k, repeats):
+    return dict(step_time=seconds, steps_per_s=1.0 / seconds,
+                gflops=problem.flops_per_step / seconds / 1e9, k=k, repeats=repeats)
+
+
+def roof(sizes=SIZES, *, repeats=REPEATS):
+    """The machine's float64 matmul roof, measured now with numpy (BLAS).
+
+    Returns
+    -------
+    dict
+        ``matmul_gflops``: best of ``repeats`` (2048×2048)·(2048×2048) products at 2·2048³ flops;
+        ``gd_shaped``: {size: GFLOP/s of (n×d)·(d×m), best of repeats of a loop of ~0.1 s}.
+    """
+    rng = np.random.default_rng(SEED)
+    A = rng.standard_normal((ROOF_N, ROOF_N))
+    B = rng.standard_normal((ROOF_N, ROOF_N))
+    A @ B
+    best = math.inf
+    for _ in range(repeats):
+        t = time.perf_counter()
+        A @ B
+        best = min(best, time.perf_counter() - t)
+    out = dict(matmul_n=ROOF_N, matmul_gflops=2 * ROOF_N ** 3 / best / 1e9, gd_shaped={})
+    for size in sizes:
+        n, d, m = SIZES[size]
+        Xs = rng.standard_normal((n, d))
+        Ws = rng.standard_normal((d, m))
+        reps = 1
+        while True:
+            t = time.perf_counter()
+            for _ in range(reps):
+                Xs @ Ws
+            if time.perf_counter() - t >= 0.02:
+                break
+            reps *= 2
+        best = math.inf
+        for _ in range(repeats):
+            t = time.perf_counter()
+            for _ in range(reps):
+                Xs @ Ws
+            best = min(best, (time.perf_counter() - t) / reps)
+        out["gd_shaped"][size] = 2 * n * d * m / best / 1e9
+    return out
+
+
+def _measure_size(size, names, roof_gflops, target, repeats):
+    """Correctness, then timing, of each named implementation at one size.
+
+    gdproofs' own row is checked too: against its first run, which it must reproduce bit for bit.
+    """
+    problem = Problem(*SIZES[size])
+    reference = make_gdproofs(problem)(CHECK_STEPS)
+    rows, runners = {}, {}
+    for name in names:
+        if name in OPTIONAL and available(name) is None:
+            rows[name] = dict(status="not installed",
+                              note=f"{name} cannot be imported: skipped")
+            continue
+        runner = IMPLEMENTATIONS[name](problem)
+        check = check_correctness(runner, reference)
+        if check["agree"]:
+            rows[name] = dict(status="ok", check=check)
+            runners[name] = runner
+        else:
+            rows[name] = dict(status="mismatch", check=check,
+                              note=f"loss trajectory differs from gdproofs' over {CHECK_STEPS} "
+                                   f"steps (max relative error {check['max_rel_err']}, rtol "
+                                   f"{CHECK_RTOL:g}): not timed")
+    if "gdproofs" in runners:
+        runners.update({activation: make_gdproofs(problem, activation)
+                        for activation in ACTIVATIONS})
+    times = time_steps(runners, target=target, repeats=repeats)
+    for name in rows:
+        if name in times:
+            rows[name].update(_timing(problem, *times[name], repeats))
+    out = dict(shape=list(SIZES[size]), eta=problem.eta, flops_per_step=problem.flops_per_step,
+               implementations=rows, best_peer=None, speedup_vs_best_peer=None,
+               speedup_vs={}, fraction_of_roof=None, activations={})
+    ours = rows["gdproofs"]
+    if ours["status"] != "ok":
+        return out
+    out["fraction_of_roof"] = ours["gflops"] / roof_gflops
+    peers = {name: row for name, row in rows.items() if name in PEERS and row["status"] == "ok"}
+    out["speedup_vs"] = {name: ours["steps_per_s"] / row["steps_per_s"]
+                         for name, row in peers.items()}
+    if peers:
+        best = max(peers, key=lambda name: peers[name]["steps_per_s"])
+        out["best_peer"] = best
+        out["speedup_vs_best_peer"] = out["speedup_vs"][best]
+    for activation in ACTIVATIONS:
+        seconds, k = times[activation]
+        out["activations"][activation] = dict(
+            _timing(problem, seconds, k, repeats), relative_to_relu=seconds / ours["step_time"])
+    return out
+
+
+def _batched(target, repeats):
+    """gdproofs' batched seeds against sequential single runs, and against numba's thread count."""
+    problem = Problem(*SIZES[BATCH_SIZE])
+    params = [init_params(NET, problem.m, problem.d, seed=s) for s in range(BATCH_SEEDS)]
+    X, y, eta = problem.X, problem.y, problem.eta
+
+    def batch(k):
+        return gradient_descent_batch(NET, params, X, y, eta=eta, steps=k)[0].losses
+
+    def sequential(k):
+        runs = [gradient_descent(NET, p, X, y, eta=eta, steps=k) for p in params]
+        return runs[0].losses
+
+    default = numba.get_num_threads()
+
+    def with_threads(count):
+        def run(k):
+            numba.set_num_threads(count)
+            try:
+                return batch(k)
+            finally:
+                numba.set_num_threads(default)
+        return run
+
+    counts = range(1, numba.config.NUMBA_NUM_THREADS + 1)
+    runners = {"sequential": sequential, **{count: with_threads(count) for count in counts}}
+    times = time_steps(runners, target=target, repeats=repeats)
+    threads = [dict(threads=count, step_time=times[count][0], k=times[count][1],
+                    seed_steps_per_s=BATCH_SEEDS / times[count][0]) for count in counts]
+    (t_batch, k_batch), (t_seq, k_seq) = times[default], times["sequential"]
+    return dict(size=BATCH_SIZE, seeds=BATCH_SEEDS, numba_threads=default,
+                batch_step_time=t_batch, sequential_step_time=t_seq, k_batch=k_batch,
+                k_sequential=k_seq, speedup=t_seq / t_batch), threads
+
+
+def _scaling(points, target, repeats):
+    """gdproofs' step time against each of n, d, m with the others at ``SCALING_BASE``."""
+    out = {}
+    base = dict(zip("ndm", SCALING_BASE))
+    for axis, values in points.items():
+        problems = {}
+        for value in values:
+            shape = dict(base, **{axis: value})
+            problems[value] = Problem(shape["n"], shape["d"], shape["m"])
+        times = time_steps({value: make_gdproofs(problem) for value, problem in problems.items()},
+                           target=target, repeats=repeats)
+        out[axis] = [dict(n=p.n, d=p.d, m=p.m, value=value, **_timing(p, *times[value], repeats))
+                     for value, p in problems.items()]
+    return out
+
+
+def cold_start():
+    """Seconds from import to the end of one tiny GD run in a fresh interpreter.
+
+    Run twice with one fresh numba cache directory: the first run compiles every kernel it needs
+    (a first use after installation), the second loads them from the cache (every later use).
+    """
+    root = str(Path(__file__).resolve().parent.parent)
+    with tempfile.TemporaryDirectory(prefix="gdproofs-bench-cache-") as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache,
+                   PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+        times = []
+        for _ in range(2):
+            done = subprocess.run([sys.executable, "-c", COLD_START_CODE], env=env, cwd=root,
+                                  capture_output=True, text=True, check=True)
+            times.append(float(done.stdout.strip().splitlines()[-1]))
+    return dict(empty_cache_s=times[0], warm_cache_s=times[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets
+
+
+def _target(name, met, detail):
+    return dict(name=name, met=met, detail=detail)
+
+
+def evaluate_targets(result):
+    """The performance issue's targets on a ``run_bench`` result: met True/False, or None (with
+    the reason in ``detail``) when a figure they need was not measured."""
+    sizes = result["sizes"]
+    targets = []
+    for size, factor in (("tiny", TINY_SPEEDUP), ("wide", WIDE_SPEEDUP)):
+        if size not in sizes:
+            continue
+        ratio, peer = sizes[size]["speedup_vs_best_peer"], sizes[size]["best_peer"]
+        name = f"{size}: gdproofs >= {factor:g}x the best peer"
+        targets.append(_target(name, None, "no peer measured") if ratio is None else
+                       _target(name, ratio >= factor, f"{ratio:.2f}x {peer}"))
+    for size in ROOF_SIZES:
+        if size not in sizes:
+            continue
+        row = sizes[size]
+        vs_jax = row["speedup_vs"].get("jax")
+        name = f"{size}: gdproofs ahead of jax"
+        targets.append(_target(name, None, f"jax {row['implementations']['jax']['status']}")
+                       if vs_jax is None else _target(name, vs_jax > 1.0, f"{vs_jax:.2f}x jax"))
+        fraction = row["fraction_of_roof"]
+        name = f"{size}: gdproofs >= {ROOF_FRACTION:.0%} of roof"
+        targets.append(_target(name, None, "gdproofs not timed") if fraction is None else
+                       _target(name, fraction >= ROOF_FRACTION,
+                               f"{fraction:.1%} of {result['roof']['matmul_gflops']:.1f} GFLOP/s"))
+    batched = result["batched"]
+    targets.append(_target(f"batched {batched['seeds']} seeds >= {BATCH_SPEEDUP:g}x sequential",
+                           batched["speedup"] >= BATCH_SPEEDUP, f"{batched['speedup']:.2f}x"))
+    for size, row in sizes.items():
+        for activation, timing in row["activations"].items():
+            slowdown = timing["relative_to_relu"]
+            targets.append(_target(f"{size}: {activation} <= {ACTIVATION_SLOWDOWN:g}x relu",
+                                   slowdown <= ACTIVATION_SLOWDOWN, f"{slowdown:.2f}x relu"))
+    cold = result["cold_start"]
+    name = f"cold start < {COLD_START_SECONDS:g} s (warm numba cache)"
+    targets.append(_target(name, None, cold["note"]) if cold.get("warm_cache_s") is None else
+                   _target(name, cold["warm_cache_s"] < COLD_START_SECONDS,
+                           f"{cold['warm_cache_s']:.2f} s warm cache, "
+                           f"{cold['empty_cache_s']:.2f} s empty cache"))
+    return targets
+
+
+# ---------------------------------------------------------------------------------------------
+# The benchmark
+
+
+def _machine():
+    out = dict(python=platform.python_version(), platform=platform.platform(),
+               cpu_count=os.cpu_count(), numpy=np.__version__, numba=numba.__version__,
+               numba_threads=numba.get_num_threads())
+    for name in OPTIONAL:
+        out[name] = available(name)
+    return out
+
+
+def run_bench(sizes=None, peers=True, quick=False, *, log=None):
+    """Run the benchmark (module docstring) and return its result as a JSON-able dict.
+
+    Parameters
+    ----------
+    sizes : list of str, optional
+        Names from ``SIZES``, in the order to run; default all.
+    peers : bool
+        Also check and time numpy, PyTorch and JAX (each only if importable); False times
+        gdproofs alone.
+    quick : bool
+        One repeat of ~0.01 s per figure, fewer scaling points and no cold-start subprocesses:
+        checks that everything runs (tests), the figures are not meaningful.
+    log : callable, optional
+        Called with one line of text as each stage starts (progress).
+
+    Returns
+    -------
+    dict
+        ``machine`` (versions, cores, threads), ``problem`` (formula, seed, step size rule,
+        correctness tolerance), ``roof``, ``sizes`` ({size: shape, eta, flops_per_step,
+        implementations {name: status, note or check and step_time, steps_per_s, gflops, k,
+        repeats}, best_peer, speedup_vs_best_peer, speedup_vs {peer: ratio}, fraction_of_roof,
+        activations {name: timing and relative_to_relu}}), ``batched``, ``cold_start``,
+        ``scaling`` ({"n", "d", "m": [points], "threads": [points]}), ``targets`` (list of
+        {name, met, detail}), ``correct`` (every implementation measured agreed with gdproofs)
+        and ``mismatches`` (the "size/name" of each that did not).
+    """
+    if sizes is None:
+        sizes = list(SIZES)
+    if isinstance(sizes, str) or not all(isinstance(s, str) and s in SIZES for s in sizes):
+        raise ValueError(f"sizes must be a list of names from {list(SIZES)}, got {sizes!r}")
+    sizes = list(dict.fromkeys(sizes))
+    if not sizes:
+        raise ValueError(f"sizes must name at least one of {list(SIZES)}, got none")
+    target, repeats = (QUICK_TARGET_SECONDS, QUICK_REPEATS) if quick else (TARGET_SECONDS, REPEATS)
+    log = log or (lambda line: None)
+    names = ["gdproofs", *(PEERS if peers else ())]
+
+    log("roof: numpy float64 matmul")
+    result = dict(machine=_machine(), quick=bool(quick), roof=roof(sizes, repeats=repeats),
+                  problem=dict(formula="f(x) = m^-1/2 sum_r a_r relu(w_r.x + b_r), "
+                                       "L = sum_i (f(x_i) - y_i)^2 / 2; GD on W and b, a = +-1",
+                               seed=SEED, eta=f"{ETA_TIMES_N:g} / n", check_steps=CHECK_STEPS,
+                               check_rtol=CHECK_RTOL, flops_per_step="4 n d m"),
+                  sizes={})
+    for size in sizes:
+        log(f"{size} {SIZES[size]}: {', '.join(names)}")
+        result["sizes"][size] = _measure_size(size, names, result["roof"]["matmul_gflops"],
+                                              target, repeats)
+    log(f"batched seeds on {BATCH_SIZE}")
+    result["batched"], threads = _batched(target, repeats)
+    log("scaling in n, d, m")
+    result["scaling"] = dict(_scaling(QUICK_SCALING_POINTS if quick else SCALING_POINTS,
+                                      target, repeats), threads=threads)
+    if quick:
+        result["cold_start"] = dict(note="skipped in quick mode")
+    else:
+        log("cold start (two fresh interpreters)")
+        result["cold_start"] = cold_start()
+    result["targets"] = evaluate_targets(result)
+    result["mismatches"] = [f"{size}/{name}" for size, row in result["sizes"].items()
+                            for name, impl in row["implementations"].items()
+                            if impl["status"] == "mismatch"]
+    result["correct"] = not result["mismatches"]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+def _cell(impl):
+    if impl is None:
+        return "—"
+    if impl["status"] == "ok":
+        rate = impl["steps_per_s"]
+        rate = f"{rate:,.0f}" if rate >= 100 else f"{rate:.3g}"
+        return f"{rate} steps/s ({impl['gflops']:.2f} GFLOP/s)"
+    if impl["status"] == "mismatch":
+        return f"MISMATCH (rel. err {impl['check']['max_rel_err']})"
+    return impl["status"]
+
+
+def format_table(result):
+    """The benchmark as Markdown: the issue's table, then targets, batching, activations, cold
+    start and scaling."""
+    roof_ = result["roof"]
+    lines = ["| size (n, d, m) | gdproofs | numpy | torch | jax | roof | ratios |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for size, row in result["sizes"].items():
+        impls = row["implementations"]
+        ratios = []
+        if row["speedup_vs_best_peer"] is not None:
+            ratios.append(f"{row['speedup_vs_best_peer']:.2f}x best peer ({row['best_peer']})")
+        if row["fraction_of_roof"] is not None:
+            ratios.append(f"{row['fraction_of_roof']:.1%} of roof")
+        lines.append(f"| {size} ({', '.join(map(str, row['shape']))}) | "
+                     + " | ".join(_cell(impls.get(name)) for name in ("gdproofs", *PEERS))
+                     + f" | {roof_['matmul_gflops']:.1f} GFLOP/s; n×d·d×m "
+                       f"{roof_['gd_shaped'][size]:.1f} | {'; '.join(ratios) or '—'} |")
+    machine = result["machine"]
+    lines += ["", f"GFLOP/s at 4·n·d·m flops per step; roof: numpy float64 matmul at "
+                  f"{roof_['matmul_n']}³ (best of repeats), and the (n×d)·(d×m) product. "
+                  f"{machine['cpu_count']} cores, numpy {machine['numpy']}, numba "
+                  f"{machine['numba']} ({machine['numba_threads']} threads), torch "
+                  f"{machine['torch'] or 'not installed'}, jax {machine['jax'] or 'not installed'}"
+                  + (" — quick mode: figures not meaningful" if result["quick"] else "") + ".",
+              "", "Targets:"]
+    mark = {True: "met", False: "NOT MET", None: "not evaluated"}
+    lines += [f"- {t['name']}: {mark[t['met']]} ({t['detail']})" for t in result["targets"]]
+    b = result["batched"]
+    lines += ["", f"Batched seeds ({b['size']}, {b['seeds']} seeds): batch "
+                  f"{b['batch_step_time'] * 1e6:.1f} µs/step, sequential "
+                  f"{b['sequential_step_time'] * 1e6:.1f} µs/step, speedup {b['speedup']:.2f}x; "
+                  "by numba threads: " + ", ".join(
+                      f"{p['threads']}: {p['seed_steps_per_s']:,.0f} seed-steps/s"
+                      for p in result["scaling"]["threads"]) + "."]
+    lines += ["", "Activations (gdproofs step time relative to ReLU): " + "; ".join(
+        f"{size} " + ", ".join(f"{name} {t['relative_to_relu']:.2f}x"
+                               for name, t in row["activations"].items())
+        for size, row in result["sizes"].items() if row["activations"]) + "."]
+    cold = result["cold_start"]
+    lines += ["", "Cold start (import + one tiny GD run in a fresh interpreter): " + (
+        f"{cold['empty_cache_s']:.2f} s with an empty numba cache, {cold['warm_cache_s']:.2f} s "
+        f"with it warm." if "warm_cache_s" in cold else cold["note"] + ".")]
+    lines += ["", "Scaling (gdproofs µs/step, others at small's " + str(SCALING_BASE) + "): "
+              + "; ".join(f"{axis}: " + ", ".join(f"{p['value']} → {p['step_time'] * 1e6:.1f}"
+                                                  for p in points)
+                          for axis, points in result["scaling"].items() if axis in "ndm") + "."]
+    if result["mismatches"]:
+        lines += ["", "CORRECTNESS MISMATCH (not timed): " + ", ".join(result["mismatches"])]
+    return "\n".join(lines) + "\n"
+
+
+def plot_scaling(result, path):
+    """Step time against n, d, m (log-log, with a line ∝ the parameter) and batched throughput
+    against numba's thread count (with the ideal linear speedup), as PNG to ``path``."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    scaling = result["scaling"]
+    fig = Figure(figsize=(9.0, 6.4), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(2, 2)
+    for ax, axis in zip(axes.flat, "ndm"):
+        points = scaling[axis]
+        x = np.array([p["value"] for p in points], dtype=float)
+        t = np.array([p["step_time"] for p in points]) * 1e6
+        ax.loglog(x, t, "o-", label="gdproofs")
+        # The flops of a step are 4·n·d·m: the line through the middle point is what a step time
+        # proportional to them would be (per-(i, r) work such as the activation adds n·m).
+        mid = len(x) // 2
+        ax.loglog(x, t[mid] * x / x[mid], "--", color="gray", label=f"∝ {axis}")
+        ax.set_xticks(x, labels=[f"{v:g}" for v in x])
+        ax.minorticks_off()
+        ax.set_xlabel(axis)
+        ax.set_ylabel("µs per step")
+        ax.legend(fontsize=8)
+        others = ", ".join(f"{k} = {v}" for k, v in zip("ndm", SCALING_BASE) if k != axis)
+        ax.set_title(f"step time vs {axis} ({others})", fontsize=9)
+    ax = axes.flat[3]
+    threads = scaling["threads"]
+    count = np.array([p["threads"] for p in threads])
+    rate = np.array([p["seed_steps_per_s"] for p in threads])
+    ax.plot(count, rate, "o-", label="gradient_descent_batch")
+    ax.plot(count, rate[0] * count, "--", color="gray", label="linear")
+    ax.set_xticks(count)
+    ax.set_xlabel("numba threads")
+    ax.set_ylabel("seed-steps per s")
+    ax.legend(fontsize=8)
+    ax.set_title(f"batched {result['batched']['seeds']} seeds on {result['batched']['size']}",
+                 fontsize=9)
+    fig.suptitle(f"gdproofs scaling ({result['machine']['cpu_count']} cores"
+                 + (", quick mode" if result["quick"] else "") + ")", fontsize=10)
+    fig.savefig(path, format="png", dpi=110)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def add_parser(subparsers):
+    """Add the ``bench`` subcommand to ``subparsers`` (of ``checks.cli.build_parser``)."""
+    p = subparsers.add_parser("bench", help="time gdproofs' GD against numpy, torch and jax")
+    p.add_argument("--size", action="append", choices=list(SIZES), metavar="SIZE",
+                   help=f"one of {', '.join(SIZES)}; repeatable (default: all)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--no-peers", action="store_true", help="time gdproofs alone")
+    p.add_argument("--quick", action="store_true",
+                   help="one short repeat per figure: checks that it runs, figures not meaningful")
+    p.add_argument("--figure", metavar="PATH", help="write the scaling figure (PNG) to PATH")
+    return p
+
+
+def bench_command(args):
+    """The ``bench`` subcommand as ``checks.cli.main`` runs commands: (exit status, payload).
+
+    Raises ``checks.cli.InputError`` for a bad ``--figure`` before anything is measured.
+    """
+    from checks import cli
+
+    figure = None
+    if args.figure is not None:
+        figure = Path(args.figure)
+        if figure.suffix.lower() != ".png":
+            raise cli.InputError(f"--figure must name a .png file, got {args.figure!r}")
+        if figure.is_dir():
+            raise cli.InputError(f"--figure {args.figure!r} is a directory")
+        if figure.parent.exists() and not figure.parent.is_dir():
+            raise cli.InputError(f"--figure {args.figure!r}: {str(figure.parent)!r} is not a "
+                                 f"directory")
+    # Progress on standard error only when it is a terminal, as the other commands draw theirs.
+    log = (lambda line: print(f"bench: {line}", file=sys.stderr, flush=True)) \
+        if sys.stderr.isatty() else None
+    result = run_bench(sizes=args.size, peers=not args.no_peers, quick=args.quick, log=log)
+    if figure is not None:
+        figure.parent.mkdir(parents=True, exist_ok=True)
+        # Written beside its destination and moved into place: never a half-written figure.
+        fd, tmp = tempfile.mkstemp(dir=figure.parent, prefix=".tmp-bench-", suffix=".png")
+        os.close(fd)
+        try:
+            plot_scaling(result, tmp)
+            os.replace(tmp, figure)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        result["figure"] = str(figure)
+    status = 0 if result["correct"] else 1
+    if args.json:
+        return status, result
+    return status, format_table(result) + (f"\nfigure: {figure}\n" if figure else "")

@@ -1,0 +1,218 @@
+"""``gdproofs bench`` (``checks.bench``): the implementations agree, a wrong one is caught, the
+result has its documented keys, missing peers are reported, and the command's glue.
+
+Speed is measured by the benchmark, never asserted here: the timings below run in quick mode only
+to check that every stage runs. The full benchmark is ``gdproofs bench``.
+"""
+
+import json
+import sys
+
+import numpy as np
+from numpy.testing import assert_allclose
+import pytest
+
+from checks import bench
+from checks import report
+from checks.cli import main
+
+RESULT_KEYS = {"machine", "quick", "roof", "problem", "sizes", "batched", "scaling", "cold_start",
+               "targets", "mismatches", "correct"}
+SIZE_KEYS = {"shape", "eta", "flops_per_step", "implementations", "best_peer",
+             "speedup_vs_best_peer", "speedup_vs", "fraction_of_roof", "activations"}
+TIMING_KEYS = {"step_time", "steps_per_s", "gflops", "k", "repeats"}
+
+
+@pytest.fixture(scope="module")
+def quick_result():
+    """One quick benchmark of gdproofs alone on tiny, shared by the tests that read a result."""
+    return bench.run_bench(sizes=["tiny"], peers=False, quick=True)
+
+
+def _bias_gradient_off(problem):
+    """The numpy reference with ∂L/∂b 1% too large: a plausible, small bug."""
+    X, y, eta = problem.X, problem.y, problem.eta
+    sa = problem.scale * problem.params.a
+
+    def run(k):
+        W, b = problem.params.W.copy(), problem.params.b.copy()
+        losses = np.empty(k + 1)
+        for step in range(k + 1):
+            Z = X @ W.T + b
+            r = np.maximum(Z, 0.0) @ sa - y
+            losses[step] = 0.5 * (r @ r)
+            if step < k:
+                T = (Z >= 0.0) * r[:, None] * sa
+                W -= eta * (T.T @ X)
+                b -= eta * 1.01 * T.sum(axis=0)
+        return losses
+
+    return run
+
+
+def _diverges(problem):
+    """A runner whose loss becomes NaN: a trajectory that can never agree."""
+    reference = bench.make_numpy(problem)
+
+    def run(k):
+        losses = reference(k)
+        losses[k // 2:] = np.nan
+        return losses
+
+    return run
+
+
+@pytest.mark.parametrize("size", ["tiny", "small"])
+def test_numpy_reference_agrees_with_gdproofs(size):
+    # The two sum in different orders (BLAS blocking against numba's loops over r, i, k), so
+    # each step's loss differs by rounding, ~n·eps ≈ 1e-15 relative, and the contracting GD
+    # steps do not amplify it much over 20 steps (measured ≤ 4e-15). rtol 1e-9
+    # (bench.CHECK_RTOL) leaves a wide margin for other BLAS builds, while a wrong gradient term
+    # moves the trajectory by 1e-5 or more (test_wrong_implementation_is_caught).
+    problem = bench.Problem(*bench.SIZES[size])
+    reference = bench.make_gdproofs(problem)(bench.CHECK_STEPS)
+    losses = bench.make_numpy(problem)(bench.CHECK_STEPS)
+    assert_allclose(losses, reference, rtol=bench.CHECK_RTOL, atol=0)
+    assert reference[-1] < reference[0]  # GD makes progress: the check compares a moving loss
+    check = bench.check_correctness(bench.make_numpy(problem), reference)
+    assert check["agree"] and check["max_rel_err"] <= bench.CHECK_RTOL
+
+
+@pytest.mark.parametrize("peer", ["torch", "jax"])
+def test_installed_peer_agrees_with_gdproofs(peer):
+    pytest.importorskip(peer)
+    problem = bench.Problem(*bench.SIZES["tiny"])
+    reference = bench.make_gdproofs(problem)(bench.CHECK_STEPS)
+    check = bench.check_correctness(bench.IMPLEMENTATIONS[peer](problem), reference)
+    assert check["agree"], check
+
+
+@pytest.mark.parametrize("make", [_bias_gradient_off, _diverges])
+def test_wrong_implementation_is_caught(make):
+    problem = bench.Problem(*bench.SIZES["tiny"])
+    reference = bench.make_gdproofs(problem)(bench.CHECK_STEPS)
+    check = bench.check_correctness(make(problem), reference)
+    assert not check["agree"]
+    if make is _bias_gradient_off:
+        # The 1% bias error shows at far above the tolerance: the check is not marginal.
+        assert check["max_rel_err"] > 1e3 * bench.CHECK_RTOL
+
+
+def test_mismatch_is_reported_and_not_timed(monkeypatch):
+    monkeypatch.setitem(bench.IMPLEMENTATIONS, "numpy", _bias_gradient_off)
+    row = bench._measure_size("tiny", ["gdproofs", "numpy"], roof_gflops=1.0, target=0.005,
+                              repeats=1)
+    numpy_row = row["implementations"]["numpy"]
+    assert numpy_row["status"] == "mismatch"
+    assert "not timed" in numpy_row["note"]
+    assert not TIMING_KEYS & set(numpy_row)
+    assert row["implementations"]["gdproofs"]["status"] == "ok"
+    # Without a correct peer there is nothing to compare speed with.
+    assert row["best_peer"] is None and row["speedup_vs_best_peer"] is None
+
+
+def test_missing_peers_say_not_installed(monkeypatch):
+    # None in sys.modules makes ``import torch`` raise ImportError, as on a machine without it.
+    monkeypatch.setitem(sys.modules, "torch", None)
+    monkeypatch.setitem(sys.modules, "jax", None)
+    assert bench.available("torch") is None and bench.available("jax") is None
+    row = bench._measure_size("small", ["gdproofs", "torch", "jax"], roof_gflops=1.0,
+                              target=0.005, repeats=1)
+    for peer in ("torch", "jax"):
+        assert row["implementations"][peer]["status"] == "not installed"
+        assert "skipped" in row["implementations"][peer]["note"]
+    assert row["speedup_vs_best_peer"] is None
+    result = dict(sizes={"small": row}, roof=dict(matmul_gflops=1.0),
+                  batched=dict(seeds=16, speedup=2.0), cold_start=dict(note="skipped"))
+    targets = {t["name"]: t for t in bench.evaluate_targets(result)}
+    ahead = targets["small: gdproofs ahead of jax"]
+    assert ahead["met"] is None and "not installed" in ahead["detail"]
+
+
+def test_run_bench_quick_has_documented_keys(quick_result, tmp_path):
+    r = quick_result
+    assert set(r) == RESULT_KEYS
+    assert r["correct"] is True and r["mismatches"] == [] and r["quick"] is True
+    assert set(r["sizes"]) == {"tiny"}
+    tiny = r["sizes"]["tiny"]
+    assert set(tiny) == SIZE_KEYS
+    assert tiny["shape"] == list(bench.SIZES["tiny"])
+    assert tiny["flops_per_step"] == 4 * 16 * 4 * 256
+    assert set(tiny["implementations"]) == {"gdproofs"}
+    ours = tiny["implementations"]["gdproofs"]
+    assert ours["status"] == "ok" and TIMING_KEYS <= set(ours)
+    assert ours["check"]["max_rel_err"] == 0.0  # gdproofs is bit-reproducible
+    assert set(tiny["activations"]) == {"sigmoid", "softplus"}
+    assert set(r["roof"]) == {"matmul_n", "matmul_gflops", "gd_shaped"}
+    assert set(r["roof"]["gd_shaped"]) == {"tiny"}
+    assert set(r["scaling"]) == {"n", "d", "m", "threads"}
+    assert [p["threads"] for p in r["scaling"]["threads"]] == \
+        list(range(1, len(r["scaling"]["threads"]) + 1))
+    assert r["batched"]["seeds"] == bench.BATCH_SEEDS
+    assert "note" in r["cold_start"]
+    names = [t["name"] for t in r["targets"]]
+    assert any(name.startswith("tiny: gdproofs") for name in names)
+    assert all(t["met"] in (True, False, None) for t in r["targets"])
+    # JSON-able as the command prints it.
+    assert json.loads(report.dumps(r))["sizes"]["tiny"]["shape"] == [16, 4, 256]
+    table = bench.format_table(r)
+    assert table.startswith("| size (n, d, m) | gdproofs | numpy | torch | jax | roof | ratios |")
+    assert "| tiny (16, 4, 256) |" in table
+    path = tmp_path / "scaling.png"
+    bench.plot_scaling(r, path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("sizes", [["huge"], "tiny", [], [3]])
+def test_run_bench_rejects_bad_sizes(sizes):
+    with pytest.raises(ValueError, match="sizes must"):
+        bench.run_bench(sizes=sizes, quick=True)
+
+
+def _cli(argv, capsys):
+    status = main(["bench", *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_command_prints_json_and_writes_the_figure(quick_result, monkeypatch, capsys, tmp_path):
+    calls = []
+    monkeypatch.setattr(bench, "run_bench", lambda **kw: calls.append(kw) or dict(quick_result))
+    figure = tmp_path / "figs" / "scaling.png"
+    status, out, _ = _cli(["--size", "tiny", "--size", "tiny", "--quick", "--no-peers", "--json",
+                           "--figure", str(figure)], capsys)
+    assert status == 0
+    assert calls[0]["sizes"] == ["tiny", "tiny"] and calls[0]["peers"] is False
+    assert calls[0]["quick"] is True
+    payload = json.loads(out)
+    assert payload["correct"] is True and payload["figure"] == str(figure)
+    assert figure.read_bytes()[:4] == b"\x89PNG"
+    assert not list(figure.parent.glob(".tmp-bench-*"))
+
+
+def test_command_exits_1_on_a_mismatch(quick_result, monkeypatch, capsys):
+    broken = dict(quick_result, correct=False, mismatches=["tiny/numpy"])
+    monkeypatch.setattr(bench, "run_bench", lambda **kw: broken)
+    status, out, _ = _cli(["--size", "tiny"], capsys)
+    assert status == 1
+    assert "CORRECTNESS MISMATCH (not timed): tiny/numpy" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--size", "huge"], "--size"),
+    (["--figure", "scaling.svg"], "--figure must name a .png file"),
+    (["--quick", "--repeats", "3"], "unrecognized arguments"),
+])
+def test_command_bad_input_exits_2(argv, message, capsys, monkeypatch):
+    monkeypatch.setattr(bench, "run_bench", lambda **kw: pytest.fail("ran with bad input"))
+    status, out, err = _cli(argv, capsys)
+    assert status == 2 and out == ""
+    assert err.startswith("gdproofs: error: ") and message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_command_figure_that_is_a_directory_exits_2(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(bench, "run_bench", lambda **kw: pytest.fail("ran with bad input"))
+    (tmp_path / "dir.png").mkdir()
+    status, _, err = _cli(["--figure", str(tmp_path / "dir.png")], capsys)
+    assert status == 2 and "is a directory" in err
