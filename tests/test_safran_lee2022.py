@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 from scipy import integrate, optimize
 from scipy.special import erf
 
-from checks import engine
+from checks import data, engine, stats
 from checks import features as feat
 from checks.network import Params
 from checks.theorem import Outcome, Problem, get, planted_variants
@@ -111,7 +111,8 @@ def test_gradient_norms_from_predictions_match_the_gradient():
     "safran_lee2022.prop21_truncated_feature_mean", "safran_lee2022.prop22_f_xi_properties",
     "safran_lee2022.sum_of_spheres_norm_density", "safran_lee2022.gradient_norm_bound",
     "safran_lee2022.theorem13_generalisation_gap", "safran_lee2022.single_neuron_contraction",
-    "safran_lee2022.clip_ablation", "safran_lee2022.theorem9_reference_vector"])
+    "safran_lee2022.clip_ablation", "safran_lee2022.theorem9_reference_vector",
+    "safran_lee2022.width_scaling", "safran_lee2022.dimension_scaling"])
 def test_registered_with_a_planted_variant(claim_id):
     claim = get(claim_id)
     assert claim.citation.arxiv == "2112.02393"
@@ -124,3 +125,55 @@ def test_cheap_identities_hold_and_their_planted_variants_fail():
         assert engine.check(get(claim_id), mode="literal").state == engine.HOLDS
         for planted in planted_variants(claim_id):
             assert engine.check(planted, mode="literal").state == engine.VIOLATED
+
+
+@pytest.mark.parametrize("d", [3, 4, 7, 16, 40])
+def test_density_bound_is_the_max_of_gamma_prime_on_its_interval(d):
+    # The grid holds t = 2, where γ'_3(t) = t/2 peaks at a corner; elsewhere the mode is smooth
+    # and a spacing of 2.9e-6 puts the grid max below the true max by O(h²|γ''|) ≲ 1e-9 relative.
+    t = np.union1d(np.linspace(0.9, 2.05, 400_001), [2.0])
+    grid_max = float(np.max(data.sum_of_spheres_norm_density(t, d)))
+    assert_allclose(sl.sum_of_spheres_density_bound(d), grid_max, rtol=1e-8)
+    assert sl.sum_of_spheres_density_bound(d) >= grid_max
+
+
+def test_density_bound_rejects_d2_and_grows_like_sqrt_d():
+    with pytest.raises(ValueError, match="d must be at least 3"):
+        sl.sum_of_spheres_density_bound(2)
+    # ‖x‖² = 2 + 2s with s ≈ N(0, 1/d): ‖x‖ ≈ √2 + s/√2 has density ≈ √(d/π) at its mode,
+    # so q(d)/√d → 1/√π ≈ 0.564; at d = 400 within 1%.
+    assert_allclose(sl.sum_of_spheres_density_bound(400) / math.sqrt(400), 1 / math.sqrt(math.pi),
+                    rtol=0.01)
+
+
+def test_dim_trials_picks_the_worst_median_and_skips_stalled_runs():
+    test = np.array([[0.1, 0.1, 0.9, 0.1, 0.1], [0.2, 0.9, 0.2, 0.2, 0.2]])
+    stalled = np.array([[False, False, True, False, False], [False, True, False, False, False]])
+    k, kept = sl._dim_trials(test, stalled, 3)
+    # The median (0.1 vs 0.2) picks row 1 although one stalled run inflates each row's mean.
+    assert k == 1 and list(kept) == [0, 2, 3]
+    assert sl._dim_trials(test, np.ones_like(stalled), 1)[1] is None
+
+
+def test_eq2_errors_shapes_determinism_and_stalled_rule():
+    lambdas, seeds = (1.25, math.sqrt(2.0)), (7, 8)
+    out = sl._eq2_errors.__wrapped__("sum_of_spheres", 1.0, 3, 6, 120, lambdas, seeds)
+    again = sl._eq2_errors.__wrapped__("sum_of_spheres", 1.0, 3, 6, 120, lambdas, seeds)
+    test, train, fall, constant, stalled, diverged = out
+    assert all(a.shape == (2, 2) for a in (test, train, fall, constant, stalled)) and diverged == 0
+    for a, b in zip(out[:5], again[:5]):
+        np.testing.assert_array_equal(a, b)
+    # The stalled flag is exactly the rule on the final training loss.
+    for j, lam in enumerate(lambdas):
+        for i, s in enumerate(seeds):
+            X = data.radial(120, 3, norm="sum_of_spheres", seed=sl.DATA_SEED_OFFSET + s)
+            p = data.ball_indicator(X, radius=lam).mean()
+            assert stalled[j, i] == (train[j, i] >= sl.STALLED_FRACTION * min(p, 1 - p))
+    assert np.all((constant > 0) & (constant <= 0.25))
+
+
+def test_width_sizes_keep_n_fixed_and_fit_the_upper_half():
+    for widths, n, trials in sl.WIDTH_SIZES.values():
+        assert list(widths) == sorted(widths) and trials >= 2
+        x, _ = stats.asymptotic_tail(widths, np.ones(len(widths)), fraction=sl.WIDTH_TAIL)
+        assert x[0] >= 32 and n >= 16 * widths[-1]

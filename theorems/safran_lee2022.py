@@ -13,7 +13,10 @@ says so in literal mode, and the checks are the ones that hold or can be measure
 * bounds at any size: ‖∇F̂(w_t)‖ ≤ 2√r along GD (App. G.2), Theorem 13's generalisation gap;
 * the single-neuron contraction of Eq. (66) towards a well-trained reference;
 * the clip ablation (an illustration: the paper makes no quantitative claim at laptop scale);
-* Theorem 9's reference vector as printed versus normalised per truncation group (a finding).
+* Theorem 9's reference vector as printed versus normalised per truncation group (a finding);
+* Theorem 8's scaling: the observed order of the test error in the width r (|Cauchy| and Gaussian
+  norms), and in d on D'_d with the width grown like q(d)⁴, with fully trained Eq. (1) networks
+  beside Eq. (2) in the figure (an illustration of Theorem 3, not judged).
 
 The GD runs on the output weights use ``checks.features`` (features computed once), which agrees
 with the general kernel to rounding; the gradient-norm theorem runs on the general kernel itself.
@@ -29,9 +32,11 @@ from scipy.special import erf, owens_t
 
 from checks import data, engine, stats
 from checks import features as feat
+from checks.network import Network, forward, init_params
 from checks.study import Finding, Plot, Series, Study
 from checks.theorem import (Citation, Conclusion, Constant, Hypothesis, Instance, Theorem,
                             envelope_evidence, register)
+from checks.training import gradient_descent_batch
 
 TITLE = "Optimization-Based Separations for Neural Networks"
 
@@ -859,6 +864,380 @@ REFERENCE_PLANTED = reference.variant(
                "r^{−1/4} vᵀx̃ concentrates at f_ξλ(‖x‖)."))
 
 
+
+# -------------------------------------------------------------------------------------------------
+# Shared by 9 and 10: test and training errors of GD on Eq. (2), per radius λ and trial
+
+# Theorem 8's iteration count is O(r ln(r/ε)) (PMLR p. 12) at η ∝ 1/r: we run 16·r steps at
+# η = 4/r (about ⅔ of the stability limit 2/λ_max((2/n)X̃ᵀX̃) ≈ 6/r, as the clip ablation), the
+# logarithm bounded by a constant over the tested widths; the last half of each run's F̂ decrease
+# is reported so that an unconverged run is visible.
+STEPS_PER_NEURON = 16
+SCALING_ETA = 4.0
+SCALING_TEST = 20_000
+# A run whose F̂ ends within 5% of the all-0 / all-1 output's (F̂ = p̂ or 1 − p̂) has stalled with
+# its outputs clipped; at the ci sizes of both scaling studies the learning runs end at
+# F̂ ≤ 0.67·min(p̂, 1 − p̂) and the stalled ones at ≥ 0.97 of it.
+STALLED_FRACTION = 0.95
+
+
+@functools.lru_cache(maxsize=256)
+def _eq2_errors(norm, scale, d, r, n, lambdas, seeds):
+    """GD on Eq. (2) for each (λ, trial): test errors F_N(w_T), final F̂(w_T), the relative fall
+    of F̂ over the run's second half, the best constant's test error p(1 − p), and whether the run
+    stalled: F̂(w_T) ≥ STALLED_FRACTION · min(p̂, 1 − p̂), no better than the all-0 or all-1 output
+    (every output clipped to one side, where ∇F̂ = 0 or nearly: GD cannot leave).
+
+    Trial s draws its sample (seed DATA_SEED_OFFSET + s), held-out set (TEST_SEED_OFFSET + s) and
+    hidden layer (seed s); all radii share them (only the labels change). Returns five arrays of
+    shape (len(lambdas), len(seeds)) and the number of diverged runs (their entries are NaN).
+    """
+    steps = STEPS_PER_NEURON * r
+    Xts, ys, w0s, tests = [], [], [], []
+    for s in seeds:
+        X = data.radial(n, d, norm=norm, scale=scale, seed=DATA_SEED_OFFSET + s)
+        Xte = data.radial(SCALING_TEST, d, norm=norm, scale=scale, seed=TEST_SEED_OFFSET + s)
+        U, B, w0 = feat.init_features(r, d, seed=s)
+        Xt, Xtt = feat.features(X, U, B), feat.features(Xte, U, B)
+        for lam in lambdas:
+            Xts.append(Xt)
+            ys.append(data.ball_indicator(X, radius=lam))
+            w0s.append(w0)
+            tests.append((Xtt, data.ball_indicator(Xte, radius=lam)))
+    runs = feat.gradient_descent_batch(Xts, ys, w0s, eta=SCALING_ETA / r, steps=steps)
+    test, train, fall, constant = (np.full(len(runs), np.nan) for _ in range(4))
+    stalled = np.zeros(len(runs), dtype=bool)
+    for k, (run, (Xtt, yte)) in enumerate(zip(runs, tests)):
+        p = yte.mean()
+        constant[k] = p * (1.0 - p)
+        if run.diverged:
+            continue
+        test[k] = feat.clipped_risk(run.w, Xtt, yte)
+        train[k] = run.losses[-1]
+        half = run.losses[steps // 2]
+        fall[k] = (half - run.losses[-1]) / half if half > 0 else 0.0
+        q = ys[k].mean()
+        stalled[k] = run.losses[-1] >= STALLED_FRACTION * min(q, 1.0 - q)
+    shape = (len(seeds), len(lambdas))
+    out = tuple(a.reshape(shape).T.copy() for a in (test, train, fall, constant, stalled))
+    return out + (sum(run.diverged for run in runs),)
+
+
+def _order_state(judgements):
+    """HOLDS when every fit is CONSISTENT, VIOLATED when one is REFUTED, else INCONCLUSIVE."""
+    states = [j.state for j in judgements]
+    if "REFUTED" in states:
+        return engine.VIOLATED
+    return engine.HOLDS if all(s == "CONSISTENT" for s in states) else engine.INCONCLUSIVE
+
+
+# -------------------------------------------------------------------------------------------------
+# 9. Theorem 8 in r: the observed order of the test error in the width
+
+WIDTH_DIM = 5
+# (norm, scale) of checks.data.radial: |Cauchy| norms (the heavy tail Assumption 6 allows) and a
+# Gaussian N(0, s²I_d/d) with s = 1.5, so that λ = 1.5 sits at the bulk of the norms
+# (P(‖x‖ ≤ 1.5) = P(χ²_5 ≤ 5) ≈ 0.58) rather than in the tail (s = 1 gives P ≈ 0.95).
+WIDTH_NORMS = (("cauchy", 1.0), ("gaussian", 1.5))
+# (widths, n, trials) per profile: n fixed across widths (see the study's notes).
+WIDTH_SIZES = {"ci": ((8, 16, 32, 64, 128), 2048, 4),
+               "dev": ((8, 16, 32, 64, 128, 256), 4096, 8),
+               "thorough": ((8, 16, 32, 64, 128, 256, 512), 8192, 16)}
+# The upper half of the widths is fitted (stats.asymptotic_tail): an O(·) says nothing at small r.
+WIDTH_TAIL = 0.5
+
+
+def _width_measure(study, mode, profile, seed):
+    if mode == "literal":
+        return Finding(engine.VACUOUS, literal_reason() + "; Theorem 8's bound F ≤ ε holds only "
+                       "from r ≥ 12000⁴ on, so its order in r is measured in relaxed mode")
+    widths, n, trials = WIDTH_SIZES.get(profile.name, WIDTH_SIZES["ci"])
+    seeds = _trial_seeds(seed, trials)
+    order = study.options["order"]
+    values, judgements, reasons, series = {}, [], [], []
+    for norm, scale in WIDTH_NORMS:
+        results = [_eq2_errors(norm, scale, WIDTH_DIM, r, n, (LAMBDA,), seeds) for r in widths]
+        test = np.array([res[0][0] for res in results])
+        train = np.array([res[1][0] for res in results])
+        fall = np.array([res[2][0] for res in results])
+        diverged = sum(res[5] for res in results)
+        values[f"{norm}_stalled_runs"] = int(sum(res[4].sum() for res in results))
+        for r, e, f in zip(widths, test, train):
+            values[f"{norm}_r{r}_test"] = float(np.mean(e))
+            values[f"{norm}_r{r}_train"] = float(np.mean(f))
+        values[f"{norm}_constant"] = float(np.mean(results[0][3][0]))
+        values[f"{norm}_max_late_fall"] = float(np.nanmax(fall))
+        if diverged or not np.all(test > 0):
+            judgements.append(stats.OrderJudgement(order, math.nan, math.nan, math.nan,
+                                                   "INCONCLUSIVE", "no fit"))
+            reasons.append(f"{norm}: {diverged} diverged run(s) or a zero test error: no order "
+                           "can be fitted")
+            continue
+        x, e = stats.asymptotic_tail(widths, test, fraction=WIDTH_TAIL)
+        fit = stats.fit_loglog(x, e, seed=seed)
+        judged = stats.judge_order(fit, expected=order, kind="upper_bound")
+        judgements.append(judged)
+        values.update({f"{norm}_slope": fit.slope, f"{norm}_low": fit.low,
+                       f"{norm}_high": fit.high})
+        reasons.append(f"{norm} norms ({values[f'{norm}_stalled_runs']} stalled run(s), kept; test "
+                       f"error {np.mean(test[0]):.4f} at r = {widths[0]} → "
+                       f"{np.mean(test[-1]):.4f} at r = {widths[-1]}; best constant "
+                       f"{values[f'{norm}_constant']:.4f}), fitted r = {int(x[0])}..{int(x[-1])}: "
+                       + judged.reason)
+        label = "|Cauchy|" if norm == "cauchy" else f"Gaussian (s = {scale:g})"
+        wx = np.asarray(widths, dtype=float)
+        series += [Series(f"{label}: mean test error", widths, test.mean(axis=1), "o",
+                          tuple(test.std(axis=1, ddof=1))),
+                   Series(f"{label}: fit r^{fit.slope:.2f} (upper half)", x,
+                          np.exp(fit.intercept) * x ** fit.slope, "--"),
+                   Series(f"{label}: r^{order:g} through the first fitted point", wx,
+                          np.mean(e[0]) * (wx / x[0]) ** order, ":")]
+    state = _order_state(judgements)
+    reason = (f"claimed: test error ≤ C·r^{order:g} (upper-bound order); d = {WIDTH_DIM}, "
+              f"λ = {LAMBDA}, n = {n} at every width, {STEPS_PER_NEURON}·r GD steps at η = "
+              f"{SCALING_ETA:g}/r, {trials} trials per width; " + "; ".join(reasons)
+              + f" (largest relative fall of F̂ over a run's second half: "
+              f"{max(values[f'{nm}_max_late_fall'] for nm, _ in WIDTH_NORMS):.3f})")
+    plot = Plot("width", "Test error of GD on Eq. (2) against the width r", "width r",
+                "test MSE (held-out)", tuple(series), xscale="log", yscale="log",
+                caption=f"d = {WIDTH_DIM}, λ = {LAMBDA}, n = {n}; error bars: SD over trials")
+    return Finding(state, reason, values, (plot,))
+
+
+width_scaling = Study(
+    id="safran_lee2022.width_scaling",
+    title="Theorem 8 in r: the test error of GD on Eq. (2) decays at least like r^(−1/5)",
+    citation=cite("Theorem 8 (p. 12)"),
+    fidelity="reconstructed",
+    statement=("Theorem 8 (stated): with r ≥ max{12000⁴, cε⁻⁵(q⁴(d) + ln²(1/δ))}, "
+               "n = ⌈c r³ log₂² r⌉ and GD until F̂ ≤ ε/2, F(w_t) ≤ ε w.p. ≥ 1 − δ; inverted at "
+               "fixed d and δ, F ≤ (c(q⁴(d) + ln²(1/δ))/r)^{1/5} = O(r^(−1/5)). Relaxed "
+               "(reconstructed): at d = 5, λ = 1.5, on |Cauchy| and on Gaussian norms, the "
+               "held-out error after 16r GD steps at η = 4/r with n fixed has an observed order "
+               "in r of at most −1/5 over the upper half of the widths (32..128 of 8..128 in "
+               "ci)."),
+    measure=_width_measure,
+    constants=(("order", "−1/5", "Theorem 8: r ∝ ε⁻⁵ inverted"),
+               ("d, λ", f"{WIDTH_DIM}, {LAMBDA}", "a fixed dimension; the middle of λ ∈ [1, 2]"),
+               ("widths, n, trials", "8..128, 2048, 4 (ci); 8..256, 4096, 8 (dev); 8..512, "
+                "8192, 16 (thorough)", "CI budget"),
+               ("steps, η", "16·r, 4/r", "Theorem 8's T = O(r ln(r/ε)) at η ∝ 1/r, logarithm "
+                "bounded; η relaxed from η < ν/(8r)"),
+               ("tail", "upper half of the widths", "stats.asymptotic_tail, fraction 0.5")),
+    modes=("literal", "relaxed"),
+    options=dict(order=-0.2),
+    notes=("What is measured is the whole test error of the trained network: approximation "
+           "(shrinking as r grows), optimisation (16r steps; the reported late fall of F̂ "
+           "bounds how far a run was from its plateau) and estimation. Why n is fixed rather than "
+           "∝ r: the paper's n = c r³ log² r makes the estimation term (Theorem 13's 4√(r/n)) "
+           "vanish, which no laptop size can; with n fixed, the estimation error can only grow "
+           "with r and flatten the curve at the largest widths (the train–test gap is in the "
+           "values), so it biases the slope towards refuting the claim, never towards holding "
+           "it; n ∝ r would instead shrink a small-r estimation error and steepen the slope. "
+           "There is no label noise and the Bayes error is 0: the only floor is that estimation "
+           "term. Observed orders (ci, upper half 32..128) ≈ −0.5 on both norm laws, faster "
+           "than Theorem 8's −1/5 (its ε⁻⁵ is a worst case: Theorem 9's approximation part "
+           "alone is ∝ q(d) r^(−1/4), p. 60); the planted order −1 is refuted."),
+)
+WIDTH_PLANTED = width_scaling.variant(
+    "order_r_inverse", planted=True, options=dict(order=-1.0),
+    statement="PLANTED FALSE: the test error decays like r⁻¹ (five times Theorem 8's order).")
+
+
+# -------------------------------------------------------------------------------------------------
+# 10. Theorem 8 in d on D'_d: resources ∝ q(d)⁴ keep the worst-radius error from growing; Eq. (1)
+#     beside it (an illustration of Theorem 3, not judged)
+
+
+def sum_of_spheres_density_bound(d):
+    """q(d) = max_{t ∈ [0.9, 2.05]} γ'_d(t) for D'_d (Assumption 6(2)).
+
+    γ'_d(t) ∝ t^{d−2}(1 − t²/4)^{(d−3)/2} has its mode where (d − 2)(1 − t²/4) = (d − 3)t²/4,
+    i.e. t* = 2√((d − 2)/(2d − 5)) ∈ [√2, 2] ⊂ [0.9, 2.05] for d ≥ 3, so q(d) = γ'_d(t*)
+    (≈ 0.55√d for large d: the norm concentrates at √2 with spread ∝ 1/√d).
+    """
+    d = int(d)
+    if d < 3:
+        raise ValueError(f"d must be at least 3 (γ'_d is unbounded at t = 2 for d = 2), got {d}")
+    return float(data.sum_of_spheres_norm_density(2.0 * math.sqrt((d - 2) / (2 * d - 5)), d))
+
+
+DIM_GRID = {"ci": (3, 4, 6, 8), "dev": (3, 4, 6, 8, 10, 12), "thorough": (3, 4, 6, 8, 10, 12, 16)}
+DIM_TRIALS = {"ci": 4, "dev": 8, "thorough": 16}
+# Trials drawn beyond DIM_TRIALS to replace runs that stall (outputs clipped to 0 on the sample,
+# ∇F̂ ≈ 0: GD stays there): seen in 2 of 96 (d, λ, trial) runs at ci sizes, from Assumption 7's
+# initialisation (w₀ᵀx̃_i ≤ 0 for all i) or after an overshoot; Theorem 8's sizes make it
+# negligible, ours do not. Their count is reported; too many make the study INCONCLUSIVE.
+DIM_SPARE_TRIALS = 2
+# The fit starts at d = 4: Theorem 3's hardness is for d ≥ 4, and at d = 3 the density at the
+# hard radius √2 is 0.71·q(3) (γ'_3(t) = t/2 peaks at t = 2), so r ∝ q⁴ over-provisions d = 3
+# about (1/0.71)⁴ ≈ 4-fold; from d = 4 on γ'_d(√2)/q(d) ≥ 0.92.
+DIM_FIT_FROM = 4
+# r(d) = round(R0 · q(d)⁴): Theorem 8's width at fixed ε and δ is ∝ q⁴(d) (+ ln²(1/δ)). R0 = 24
+# puts the error near 0.13–0.16 at every d against the trivial 0.25 (far from saturation).
+DIM_R0 = 24
+# n = 32·r: Theorem 8's n is a function of r alone, so n ∝ r keeps every size a function of q(d)
+# and Theorem 13's estimation term 4√(r/n) the same at every d.
+DIM_SAMPLES_PER_NEURON = 32
+# Radii: D'_d's norm has median √2 for every d (‖x‖² = 2 + 2⟨x₁, x₂⟩, symmetric about 2), where
+# the indicator is hardest (balanced labels); 1.25 and 1.6 on either side.
+DIM_LAMBDAS = (1.25, math.sqrt(2.0), 1.6)
+# Eq. (1) for the illustration: sigmoid (C², Theorem 3's σ), NTK scaling, every layer trained.
+EQ1_NETWORK = Network(activation="sigmoid", bias=True, scaling="ntk", train=("W", "b", "a"),
+                      loss="mean")
+# (inits, steps) per profile; η = 2 is stable at every tested size (no divergence was seen at
+# η = 2 for d ≤ 12 and widths ≤ 300; a divergence would be reported).
+EQ1_RUNS = {"ci": (2, 300), "dev": (2, 1000), "thorough": (4, 3000)}
+EQ1_ETA = 2.0
+
+
+def _dim_width(d, width):
+    return int(round(DIM_R0 * sum_of_spheres_density_bound(3 if width == "fixed" else d) ** 4))
+
+
+@functools.lru_cache(maxsize=64)
+def _eq1_errors(d, m, n, lam, data_seed, inits, steps):
+    """Held-out MSE of fully trained Eq. (1) networks (EQ1_NETWORK, width m) on D'_d at radius
+    λ, from the inits' seeds, on the sample and held-out set of trial ``data_seed``."""
+    X = data.radial(n, d, norm="sum_of_spheres", seed=DATA_SEED_OFFSET + data_seed)
+    Xte = data.radial(SCALING_TEST, d, norm="sum_of_spheres", seed=TEST_SEED_OFFSET + data_seed)
+    y, yte = data.ball_indicator(X, radius=lam), data.ball_indicator(Xte, radius=lam)
+    params = [init_params(EQ1_NETWORK, m, d, seed=s) for s in inits]
+    runs = gradient_descent_batch(EQ1_NETWORK, params, X, y, eta=EQ1_ETA, steps=steps)
+    return tuple(math.nan if run.diverged else
+                 float(np.mean((forward(EQ1_NETWORK, run.params, Xte) - yte) ** 2))
+                 for run in runs)
+
+
+def _dim_trials(test, stalled, trials):
+    """The worst radius (largest median test error over the pool of trials) and the first
+    ``trials`` trials whose run there did not stall; None when fewer are left."""
+    k = int(np.argmax(np.median(test, axis=1)))
+    alive = np.flatnonzero(~stalled[k])[:trials]
+    return k, (alive if alive.size == trials else None)
+
+
+def _dim_measure(study, mode, profile, seed):
+    if mode == "literal":
+        return Finding(engine.VACUOUS, literal_reason() + "; on D'_d, q(d) ≈ 0.55√d adds "
+                       "nothing measurable to r ≥ 12000⁴")
+    dims = DIM_GRID.get(profile.name, DIM_GRID["ci"])
+    trials = DIM_TRIALS.get(profile.name, DIM_TRIALS["ci"])
+    pool = _trial_seeds(seed, trials + DIM_SPARE_TRIALS)
+    width = study.options["width"]
+    worst, worst_lam, constants, values = [], [], [], {}
+    for d in dims:
+        r = _dim_width(d, width)
+        test, train, _, constant, stalled, diverged = _eq2_errors(
+            "sum_of_spheres", 1.0, d, r, DIM_SAMPLES_PER_NEURON * r, DIM_LAMBDAS, pool)
+        k, kept = _dim_trials(test, stalled, trials)
+        if diverged or kept is None:
+            return Finding(engine.INCONCLUSIVE, f"d = {d}, r = {r}: {diverged} GD run(s) "
+                           f"diverged, {int(stalled[k].sum())} of {len(pool)} stalled at the "
+                           f"worst λ = {DIM_LAMBDAS[k]:.4g}: fewer than {trials} usable trials",
+                           values)
+        worst.append(test[k, kept])
+        worst_lam.append(DIM_LAMBDAS[k])
+        constants.append(float(constant[k].mean()))
+        values.update({f"d{d}_r": r, f"d{d}_q": sum_of_spheres_density_bound(d),
+                       f"d{d}_worst_lambda": DIM_LAMBDAS[k],
+                       f"d{d}_test": float(test[k, kept].mean()),
+                       f"d{d}_train": float(train[k, kept].mean()),
+                       f"d{d}_stalled": int(stalled[k].sum()), f"d{d}_constant": constants[-1]})
+    worst = np.array(worst)
+    fitted = np.array(dims) >= DIM_FIT_FROM
+    fit = stats.fit_loglog(np.array(dims)[fitted], worst[fitted], seed=seed)
+    judged = stats.judge_order(fit, expected=study.options["order"], kind="upper_bound")
+    values.update(slope=fit.slope, low=fit.low, high=fit.high)
+    sizes = ", ".join(f"d = {d}: r = {values[f'd{d}_r']}" for d in dims)
+    reason = (f"claimed: with r(d) = round({DIM_R0}·q(d)⁴) "
+              + ("" if width == "scaled" else f"replaced by r = {_dim_width(3, width)} at every d "
+                 "(PLANTED) ")
+              + f"({sizes}), n = {DIM_SAMPLES_PER_NEURON}r, {STEPS_PER_NEURON}r steps at η = "
+              f"{SCALING_ETA:g}/r, the held-out error at the worst λ ∈ "
+              f"{{{', '.join(f'{lam:.4g}' for lam in DIM_LAMBDAS)}}} grows in d with order ≤ "
+              f"{study.options['order']:g}; worst-λ errors "
+              + ", ".join(f"{e:.4f}" for e in worst.mean(axis=1))
+              + f" (best constant {min(constants):.3f}–{max(constants):.3f}; stalled runs at the "
+              f"worst λ, replaced from {DIM_SPARE_TRIALS} spare trials: "
+              + ", ".join(str(values[f"d{d}_stalled"]) for d in dims)
+              + f"); log error vs log d over d = {DIM_FIT_FROM}..{dims[-1]}, {trials} trials: "
+              + judged.reason)
+    series = [Series("Eq. (2), GD on w (worst λ), mean over trials", dims, worst.mean(axis=1), "o-",
+                     tuple(worst.std(axis=1, ddof=1))),
+              Series("best constant p(1 − p)", dims, constants, "k:")]
+    if width == "scaled":
+        inits, steps = EQ1_RUNS.get(profile.name, EQ1_RUNS["ci"])
+        eq1 = np.array([_eq1_errors(d, values[f"d{d}_r"],
+                                    DIM_SAMPLES_PER_NEURON * values[f"d{d}_r"], lam, pool[0],
+                                    _trial_seeds(seed, inits), steps)
+                        for d, lam in zip(dims, worst_lam)])
+        for d, e in zip(dims, eq1):
+            values[f"d{d}_eq1_test"] = float(np.mean(e))
+        reason += ("; ILLUSTRATION, not judged: Eq. (1) (sigmoid, every layer trained, same width "
+                   f"r(d), {steps} GD steps at η = {EQ1_ETA:g}, {inits} inits, trial 1's sample) "
+                   "at the same λ: " + ", ".join(f"{np.mean(e):.4f}" for e in eq1))
+        series.append(Series("Eq. (1), sigmoid, all layers trained (illustration)", dims,
+                             np.nanmean(eq1, axis=1), "s--"))
+    plot = Plot("dimension", "D'_d: held-out error at the worst radius against d", "d",
+                "test MSE", tuple(series), xscale="log", yscale="log",
+                caption=(f"r(d) = round({DIM_R0}·q(d)⁴), n = {DIM_SAMPLES_PER_NEURON}r; "
+                         "error bars: SD over trials"))
+    return Finding(_order_state((judged,)), reason, values, (plot,))
+
+
+dimension_scaling = Study(
+    id="safran_lee2022.dimension_scaling",
+    title="Theorem 8 in d on D'_d: width ∝ q(d)⁴ keeps the worst-radius error from growing "
+          "(with Eq. (1) beside it, an illustration)",
+    citation=cite("Theorem 8 (p. 12), Assumption 6(2) (p. 11), Theorem 3 (pp. 7–8)"),
+    fidelity="reconstructed",
+    statement=("Theorem 8 (stated) needs r ≥ cε⁻⁵(q⁴(d) + ln²(1/δ)), with q(d) the bound of "
+               "Assumption 6(2) on the norm density over [0.9, 2.05], and n, T functions of r: the "
+               "error bound (c(q⁴(d) + ln²(1/δ))/r)^{1/5} does not grow with d when r ∝ q⁴(d). "
+               "On D'_d, q(d) = max γ'_d ≈ 0.55√d (polynomial, as Theorem 3's positive side for "
+               "d ≥ 3 needs). Relaxed (reconstructed): with r(d) = round(24·q(d)⁴), n = 32r and "
+               "16r GD steps at η = 4/r, the held-out error of Eq. (2) at the worst λ of "
+               "{1.25, √2, 1.6} has an observed order in d of at most 0 (fitted over d = 4..8 in "
+               "ci)."),
+    measure=_dim_measure,
+    constants=(("order", "0", "Theorem 8's bound at r ∝ q⁴(d) is non-increasing in d"),
+               ("q(d)", "γ'_d(2√((d − 2)/(2d − 5)))", "Assumption 6(2) for D'_d (the mode of "
+                "γ'_d)"),
+               ("r(d), n", f"round({DIM_R0}·q(d)⁴), {DIM_SAMPLES_PER_NEURON}r",
+                "Theorem 8's r ∝ q⁴(d); n a function of r as in Theorem 8"),
+               ("lambdas", "1.25, √2, 1.6", "around the median norm √2 of D'_d"),
+               ("Eq. (1)", "sigmoid, NTK scaling, W, b, a trained, η = 2, 300 steps, 2 inits "
+                "(ci)", "illustration only")),
+    modes=("literal", "relaxed"),
+    options=dict(order=0.0, width="scaled"),
+    notes=("What the verdict means: HOLDS says that growing the width like q(d)⁴ ∝ d² (a "
+           "polynomial in d, Theorem 8's resource) was enough to keep the error at the hardest "
+           "tested radius from growing over the tested d; VIOLATED would say that at these sizes "
+           "the needed width grows faster than q⁴(d). It is not a test of Theorem 8's constants "
+           "(r ≥ 12000⁴ is out of reach). The fit is over d ≥ 4 (d = 3 is drawn): Theorem 3's "
+           "hardness starts at d = 4, and at d = 3 the density at the hard radius √2 is only "
+           "0.71·q(3), so r ∝ q⁴ over-provisions it (≥ 0.92·q(d) from d = 4 on). Runs that "
+           "stall (F̂ within 5% of the all-0 output's: outputs clipped, ∇F̂ ≈ 0) are replaced by "
+           "spare trials and counted; the median over trials picks the worst λ. The planted "
+           "variant drops the hypothesis (r fixed at r(3) = 24 for every d, the 'dimension-free' "
+           "reading) and is refuted: the error then climbs towards the trivial 0.25, because the "
+           "norm concentrates at √2 with spread ∝ 1/√d and a fixed number of random features "
+           "cannot resolve it. ILLUSTRATION (not judged; the Eq. (1) numbers do not enter the "
+           "verdict): Theorem 3's hardness for Eq. (1) (error > 1/400 unless exponential time, "
+           "d ≥ 4) has unspecified constants and appears at exponential widths, so at laptop "
+           "sizes nothing about it can fail; the figure shows fully trained sigmoid Eq. (1) "
+           "networks of the same width (more trained parameters: r(d + 2) against r) beside "
+           "Eq. (2). Eq. (1)'s output bias b₀ is absent (the kernel has none; the hidden biases "
+           "can carry a constant). Observed (ci): Eq. (1) is at or below Eq. (2) at every d — no "
+           "separation at these sizes, as expected."),
+)
+DIM_PLANTED = dimension_scaling.variant(
+    "fixed_width", planted=True, options=dict(width="fixed"),
+    statement=("PLANTED FALSE (hypothesis dropped): at a fixed width r = r(3) = 24 for every d, "
+               "the worst-radius error does not grow with d (order ≤ 0)."))
+
+
 register(prop21, (PROP21_PLANTED,))
 register(prop22, PROP22_PLANTED)
 register(gamma_prime, (GAMMA_PLANTED,))
@@ -867,3 +1246,5 @@ register(gen_gap, (GAP_PLANTED,))
 register(contraction, (CONTRACTION_PLANTED,))
 register(ablation, (ABLATION_PLANTED,))
 register(reference, (REFERENCE_PLANTED,))
+register(width_scaling, (WIDTH_PLANTED,))
+register(dimension_scaling, (DIM_PLANTED,))
