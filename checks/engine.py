@@ -195,6 +195,26 @@ def judge(failures, trials, delta):
                                       "REFUTED" if failures else "CONSISTENT")
 
 
+def judge_trials(trial_fails, seeds, confirm_seeds, delta):
+    """Clopper–Pearson judgement of "P(failure) ≤ δ" over independent trials, with a refutation
+    confirmed on fresh trials — the rule of ``confirm``, for a study whose trials are not GD runs
+    of one instance (e.g. each trial redraws the sample as well as the network).
+
+    ``trial_fails(seeds) -> list of bool``. Returns (state, judgement, confirmation or None).
+    """
+    fails = trial_fails(seeds)
+    judgement = judge(sum(fails), len(fails), delta)
+    if judgement.state != "REFUTED":
+        state = HOLDS if judgement.state == "CONSISTENT" else INCONCLUSIVE
+        return state, judgement, None
+    fresh = tuple(s + CONFIRM_SEED_OFFSET for s in confirm_seeds)
+    again = trial_fails(fresh)
+    confirmation = (judge(sum(again), len(again), 0.0) if delta == 0 else
+                    stats.confirm_refutation(sum(again), len(again), delta=delta))
+    state = VIOLATED if confirmation.state == "REFUTED" else INCONCLUSIVE
+    return state, judgement, confirmation
+
+
 def work(instance):
     """Multiply-adds of one instance: m·n·d per forward/backward pass, times steps and seeds."""
     return float(instance.m) * instance.data.n * instance.data.d * (instance.steps + 1) \

@@ -133,3 +133,25 @@ def test_width_threshold_far_below_the_bound():
     assert scan.failures[0] > 0          # two neurons cannot fit six ±1 labels at this rate
     assert scan.threshold is not None and scan.threshold <= 256
     assert scan.ratio > 1e7
+
+
+@pytest.mark.parametrize("fails_on, expected", [
+    (lambda s: False, engine.HOLDS),                                   # 0/32: CI below δ
+    (lambda s: True, engine.VIOLATED),                                 # 32/32, then 64/64 fresh
+    (lambda s: s < engine.CONFIRM_SEED_OFFSET, engine.INCONCLUSIVE),   # refuted, not confirmed
+])
+def test_judge_trials_confirms_refutations_on_fresh_trials(fails_on, expected):
+    seen = []
+
+    def trial_fails(seeds):
+        seen.append(tuple(seeds))
+        return [fails_on(s) for s in seeds]
+
+    state, judgement, confirmation = engine.judge_trials(trial_fails, range(32), range(64),
+                                                         delta=0.1)
+    assert state == expected
+    assert seen[0] == tuple(range(32))
+    if expected != engine.HOLDS:
+        # The confirmation ran on 64 fresh trials, disjoint from the 32 judged first.
+        assert min(seen[1]) >= engine.CONFIRM_SEED_OFFSET and len(seen[1]) == 64
+        assert confirmation is not None

@@ -80,25 +80,6 @@ def _trial_seeds(seed, count, offset=0):
     return tuple(range(start, start + count))
 
 
-def _judge_trials(trial_fails, seeds, confirm_seeds, delta):
-    """Clopper–Pearson judgement of "P(failure) ≤ δ" over independent trials, with a refutation
-    confirmed on fresh trials (the engine's rule, ``checks.engine.confirm``).
-
-    ``trial_fails(seeds) -> list of bool``. Returns (state, judgement, confirmation or None).
-    """
-    fails = trial_fails(seeds)
-    judgement = engine.judge(sum(fails), len(fails), delta)
-    if judgement.state != "REFUTED":
-        state = engine.HOLDS if judgement.state == "CONSISTENT" else engine.INCONCLUSIVE
-        return state, judgement, None
-    fresh = tuple(s + engine.CONFIRM_SEED_OFFSET for s in confirm_seeds)
-    again = trial_fails(fresh)
-    confirmation = (engine.judge(sum(again), len(again), 0.0) if delta == 0 else
-                    stats.confirm_refutation(sum(again), len(again), delta=delta))
-    state = engine.VIOLATED if confirmation.state == "REFUTED" else engine.INCONCLUSIVE
-    return state, judgement, confirmation
-
-
 def _rate_text(judgement):
     return (f"{judgement.failures}/{judgement.trials} trials failed (95% interval "
             f"[{judgement.low:.3f}, {judgement.high:.3f}])")
@@ -501,7 +482,7 @@ def _gap_measure(study, mode, profile, seed):
                 out.append(cache[s][0] > bound)
             return out
 
-        state, judgement, confirmation = _judge_trials(
+        state, judgement, confirmation = engine.judge_trials(
             fails, _trial_seeds(seed, profile.seeds), _trial_seeds(seed, profile.confirm_seeds),
             GAP_DELTA)
         gaps = [cache[s][1] for s in _trial_seeds(seed, profile.seeds)]
@@ -615,7 +596,7 @@ def _contraction_measure(study, mode, profile, seed):
         return out
 
     seeds = _trial_seeds(seed, profile.seeds)
-    state, judgement, confirmation = _judge_trials(
+    state, judgement, confirmation = engine.judge_trials(
         fails, seeds, _trial_seeds(seed, profile.confirm_seeds), CONTRACTION_DELTA)
     eta = eta_factor / CONTRACTION["r"]
     stuck = int(sum(kept[s][0][0] == 0.0 for s in seeds))
