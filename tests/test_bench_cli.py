@@ -216,3 +216,17 @@ def test_command_figure_that_is_a_directory_exits_2(tmp_path, capsys, monkeypatc
     (tmp_path / "dir.png").mkdir()
     status, _, err = _cli(["--figure", str(tmp_path / "dir.png")], capsys)
     assert status == 2 and "is a directory" in err
+
+
+def test_targets_without_peers_say_jax_was_not_requested():
+    """--no-peers at a size with a roof target: the jax comparison is reported as not measured."""
+    result = bench.run_bench(sizes=["small"], peers=False, quick=True)
+    (ahead,) = [t for t in bench.evaluate_targets(result)
+                if t["name"] == "small: gdproofs ahead of jax"]
+    assert ahead["met"] is None and "not requested" in ahead["detail"]
+
+
+def test_a_failing_cold_start_is_reported_not_raised(monkeypatch):
+    monkeypatch.setattr(bench, "COLD_START_CODE", "raise SystemExit('boom')")
+    cold = bench.cold_start()
+    assert cold["warm_cache_s"] is None and "boom" in cold["note"]
