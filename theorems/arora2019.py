@@ -11,8 +11,9 @@ Three claims:
   η = O(λ₀/n²) ⇒ w.p. ≥ 1 − δ, for all k: ‖y − u(k)‖ = sqrt(Σ_i (1 − ηλ_i)^{2k}(v_iᵀy)²) ± ε.
 * ``arora2019.distance_from_init`` (Lemma 5.3 with its proof, App. D.1; **reconstructed**, a study):
   ‖W(k) − W(0)‖_F against the linearised distance and sqrt(yᵀ(H∞)⁻¹y) over a width sequence.
-* ``arora2019.labels_ordering`` (§4 and Fig. 1–2, App. A; **paraphrased**, a study): structured
-  ("true") labels have a smaller yᵀ(H∞)⁻¹y and train faster than random labels (synthetic data).
+* ``arora2019.labels_ordering`` (§4 and Fig. 1–2, App. A; **reconstructed**, a study): structured
+  ("true") labels have a smaller yᵀ(H∞)⁻¹y and train faster than random labels (synthetic data;
+  the paper, read in full, shows this on MNIST/CIFAR only).
 
 The O(·)/Ω(·) constants are named (C_kappa, C_m, C_eta, C_lemma53; default 1); ε = 0.2 and δ = 0.1
 are our choices of the claim's accuracy and failure probability. Every verdict lists them.
@@ -34,6 +35,25 @@ from checks.training import gradient_descent_batch
 from theorems.du2019 import LAMBDA0_FLOOR, UNIT_NORM_TOL, _pow2_at_least, _reseeded
 
 NETWORK = Network(activation="relu", bias=False, scaling="ntk", train=("W",), loss="half_sum")
+
+# Disjoint random streams. Two ``np.random.default_rng`` seeded with the same int give the same
+# stream: before this offset, the label study drew its inputs and its initial weights from the
+# same seed, so w_r(0) was exactly parallel to x_r for r < n (cosine 1.000000), and the data sets
+# drew their ±1 labels from the bits their inputs used. Inputs use a draw's seed s, labels
+# s + LABEL_STREAM and (label study) initial weights s + INIT_STREAM. For base seeds < 1000 every
+# s this module or the engine derives is below 2·10⁸ (data: 1000·(draw + seed); label study:
+# 100 000·seed + [0, 300); engine's initial weights: 100 000·seed + [0, 300) and, to confirm,
+# + 10⁶ + [0, 1000)), so the three streams never meet; the engine's initial weights never meet a
+# data seed either (a multiple of 1000 in [100 000·seed, +300) needs draw = 99·seed, see DATA).
+LABEL_STREAM, INIT_STREAM = 10 ** 9, 2 * 10 ** 9
+
+# Judgement of ``checks.stats`` → engine verdict state (checks.order keeps its own copy private).
+_STATES = {stats.CONSISTENT: engine.HOLDS, stats.REFUTED: engine.VIOLATED}
+
+
+def engine_state(judgement_state):
+    """HOLDS for a CONSISTENT judgement, VIOLATED for REFUTED, INCONCLUSIVE otherwise."""
+    return _STATES.get(judgement_state, engine.INCONCLUSIVE)
 
 
 def cite(where):
@@ -110,23 +130,31 @@ def trajectory_conclusion(*, eps_factor=1.0, rate_factor=1.0, single_rate=False,
 # m make each ≈ ε. Scaling κ by r_κ and the width (at that κ) by r_w scales them to r_κ·ε and
 # ε/√r_w; keeping the *proven* terms balanced needs r_w = r_κ⁻², i.e. m = 1e16·r_κ⁻⁴, and a
 # width of ~1e4 would need r_κ ≈ 1000: κ ≈ 10, outside the setting's κ ≤ 1, with both proven
-# terms ≈ 1000ε. We balance the *observed* terms instead, as the proof splits ε in halves:
+# terms ≈ 1000ε. We balance the *observed* terms instead, as the proof splits ε in halves. All
+# three factors were chosen after measurement (below, what was measured):
 # * init × 5: the observed initial deviation |‖y − u(0)‖ − ‖y‖| is 1.6–2.2κ at the worst of 32
-#   seeds (n = 4), where T1 = √nκ/δ = 20κ (Markov's 1/δ); κ = 5·εδ/√n = 0.05 keeps it ≈ ε/2.
-# * width × 2e-11: at κ = 0.05 the drift part then stays below ≈ ε/2. Validated on 12 draws of
-#   the data family (DATA): worst total deviation over 32 seeds ≤ 0.157 < ε = 0.2 on each, at
-#   relaxed widths 4096–32768. The first factor tried, 2e-12 (inputs at angles ≥ 0.8), failed on
-#   draws s = 1 and 7 (deviation 0.40 at m = 2048 and 4096): the bound's λ₀⁻⁴ does not track the
-#   width the data really need, so one factor must cover the worst draw and costs up to 8× more
-#   than needed on others.
-# * step × 50: η = 50λ₀/n² ≈ 0.5–0.65/λ_max(H∞) on the family. The reference is GD on the
-#   linearised model at the same η, so the step bound (which the proof needs for its
-#   contraction, not for the comparison) is relaxed to the linearised dynamics' stable range.
-#   The step scan on the ci data (20 steps at every η, so small η see only the start of the
-#   trajectory) held up to 128× the bound (ηλ_max ≈ 1.4) and failed at 256× (ηλ_max ≈ 2.7 > 2:
-#   GD diverges).
+#   seeds (n = 4; 1.62κ on the ci draw after the label-stream fix), where T1 = √nκ/δ = 20κ
+#   (Markov's 1/δ); κ = 5·εδ/√n = 0.05 keeps it ≈ ε/2.
+# * width × 2e-11 (chosen after 2e-12 failed): at κ = 0.05 the drift part then stays below
+#   ≈ ε/2. The first factor tried, 2e-12 (inputs at angles ≥ 0.8), failed on draws s = 1 and 7
+#   (deviation 0.40 at m = 2048 and 4096); 2e-11 and the angle 1.0 were then validated on the
+#   data family (DATA). Re-validated after the label stream was separated from the inputs'
+#   (LABEL_STREAM; same inputs, new labels) on 24 draws s = 0..23: worst total deviation over 32
+#   seeds ≤ 0.180 (s = 3) < ε = 0.2 on each, at relaxed widths 4096–32768 (before the fix: ≤ 0.157
+#   on s = 0..11). The bound's λ₀⁻⁴ does not track the width the data really need, so one factor
+#   must cover the worst draw and costs up to 8× more than needed on others.
+# * step × 50 (chosen after a step scan): η = 50λ₀/n² ≈ 0.5–0.65/λ_max(H∞) on the family. The
+#   reference is GD on the linearised model at the same η, so the step bound (which the proof
+#   needs for its contraction, not for the comparison) is relaxed into the linearised dynamics'
+#   stable range. The step scan on the ci data (20 steps at every η, so small η see only the
+#   start of the trajectory, m = 8192, 32 seeds), re-run after the label-stream fix: held at 50×
+#   and 64× (ηλ_max ≈ 0.54, 0.69; worst deviation 0.096, 0.101), failed at 128× (ηλ_max ≈ 1.37:
+#   19/32 seeds, deviation 0.23 — with the earlier labels 128× held) and at 256× (ηλ_max ≈ 2.7
+#   > 2: GD diverges). So 50× sits below the largest factor seen to hold (64×), not far below.
 RELAX = {"width": 2e-11, "step": 50.0, "init": 5.0}
 
+# The O-constants, which the paper leaves unspecified, at 1; ε and δ are our choices of the claim's
+# accuracy (10% of ‖y‖ = 2 at n = 4) and failure probability.
 UNSPECIFIED = {"C_kappa": 1.0, "C_m": 1.0, "C_eta": 1.0, "epsilon": 0.2, "delta": 0.1}
 
 
@@ -178,15 +206,22 @@ HYPOTHESES = (
                lambda p, c, r: r * c["step_bound"] / p.eta, kind="step", bound="step_bound"),
 )
 
-# n = 4 random ±1 labels on S², inputs at pairwise line angles ≥ 1 rad (λ₀ ≈ 0.2–0.33, eigenvalues
-# spread over [λ₀, ≈ 0.7], so the fine-grained reference differs from any single rate). The relaxed
-# width factor was validated on the 12 draws seed = label_seed = 1000·s, s = 0..11, of this family
-# (worst deviation over 32 seeds ≤ 0.157 < ε on every draw; widths 4096–32768). The ci draw is
-# s = 9 (relaxed width 8192, the cheapest middle of that range); dev/thorough add s = 1 and 7
-# (16384 each; s = 7 is the draw closest to failing). ``_reseeded`` moves all of them by 1000 per
-# base seed, i.e. to other draws of the validated family.
-DATA = tuple(DataSpec("separated_sphere", n=4, d=3, seed=1000 * s, label_seed=1000 * s,
-                      options=(("min_angle", 1.0),)) for s in (9, 1, 7))
+# n = 4 random ±1 labels on S², inputs at pairwise line angles ≥ 1 rad (λ₀ ≈ 0.19–0.33,
+# eigenvalues spread over [λ₀, ≈ 0.7], so the fine-grained reference differs from any single
+# rate). The relaxed width factor was validated on the 24 draws seed = 1000·s,
+# label_seed = 1000·s + LABEL_STREAM, s = 0..23, of this family (worst deviation over 32 seeds
+# ≤ 0.180 < ε on every draw; widths 4096–32768): VALIDATED_DRAWS. The draws were chosen after
+# that measurement: ci uses s = 9 (relaxed width 8192, the cheapest middle of the range;
+# deviation 0.096); dev/thorough add s = 3 (16384; the draw closest to failing, 0.180) and s = 1
+# (16384; 0.165, one of the two draws that failed the first factor). ``_reseeded`` (du2019) adds
+# 1000 to both seeds per base seed, i.e. moves draw s to s + seed: to other validated draws for
+# base seeds 0..14 only (9 + 14 = 23); the suite and the CI baseline use base seed 0. Beyond 14
+# the draws are unvalidated members of the same family (a failure there would be a finding, not
+# a bug).
+VALIDATED_DRAWS = range(24)
+DATA = tuple(DataSpec("separated_sphere", n=4, d=3, seed=1000 * s,
+                      label_seed=1000 * s + LABEL_STREAM, options=(("min_angle", 1.0),))
+             for s in (9, 3, 1))
 # Steps until the slowest mode of the reference has fallen by e^{-4}: the deviation peaks near
 # k ≈ 1/(ηλ₀) and both trajectories are within 2% of 0 afterwards.
 TRAJECTORY_DECAY = 4.0
@@ -229,8 +264,8 @@ NOTES_41 = (
     "module's RELAX comment: the factors balance the *observed* initial-output and kernel-drift "
     "parts of the deviation at about ε/2 each. Finding: a width factor of 2e-12 held on one "
     "data draw and failed on others (deviation up to 0.40 at m = 2048–4096); the proven width's "
-    "λ₀⁻⁴ does not predict which draws need more width, so the factor was validated on 12 "
-    "draws. The initialisation's κ is a constant (5 κ_bound) "
+    "λ₀⁻⁴ does not predict which draws need more width, so the factor was validated on 24 "
+    "draws (worst deviation 0.180 < ε). The initialisation's κ is a constant (5 κ_bound) "
     "because Theorem.init cannot see the mode; literal instances never run (out of budget).")
 
 trajectory = Theorem(
@@ -289,8 +324,18 @@ def lemma53_terms(n, lambda0, kappa, delta, m):
     m = np.asarray(m, dtype=float)
     t38 = np.sqrt(n ** 2 * math.sqrt(math.log(n / delta)) / (np.sqrt(m) * lambda0 ** 2))
     t35 = n ** 1.5 / np.sqrt(np.sqrt(m) * lambda0 ** 3 * kappa * delta ** 1.5)
-    t36 = n * kappa / (lambda0 * delta) + n ** 4 / (np.sqrt(m) * lambda0 ** 3 * kappa * delta ** 2)
+    t36 = lemma53_floor(n, lambda0, kappa, delta) + n ** 4 / (np.sqrt(m) * lambda0 ** 3 * kappa
+                                                              * delta ** 2)
     return t38 + t35 + t36
+
+
+def lemma53_floor(n, lambda0, kappa, delta):
+    """nκ/(λ₀δ): the one term of Lemma 5.3 that does not vanish as m → ∞ (O-constant 1).
+
+    It bounds the part of the error e(k) due to the initial output u(0) (Eq. (36), App. D.1), so
+    the lemma's leading part is ‖W(k) − W(0)‖_F ≤ sqrt(yᵀ(H∞)⁻¹y) + O(nκ/(λ₀δ)).
+    """
+    return n * kappa / (lambda0 * delta)
 
 
 def linearised_distance(params0, X, y):
@@ -306,8 +351,9 @@ def linearised_distance(params0, X, y):
     return float(math.sqrt(r @ np.linalg.solve(ntk.empirical_gram(NETWORK, params0, X), r)))
 
 
-# Widths 2^8..2^14: the excess over the linearised distance falls from ≈ 0.53 to ≈ 0.08 on the
-# ci data at κ = 0.05; the upper half (2^11..2^14) is where an asymptotic order is read.
+# Widths 2^8..2^14, chosen after measurement: on the ci data at κ = 0.05 the median excess over
+# the linearised distance is flat at ≈ 0.22–0.26 up to 2^10 and falls to ≈ 0.09 at 2^14; the
+# upper half (2^11..2^14) is where an asymptotic order is read.
 DISTANCE_WIDTHS = tuple(2 ** j for j in range(8, 15))
 # Steps until the slowest mode has fallen by e^{-8}: the remaining distance to travel,
 # ≈ e^{-8}·sqrt(yᵀ(H∞)⁻¹y) ≈ 1e-3, is far below the smallest excess measured (≈ 0.1).
@@ -316,7 +362,8 @@ DISTANCE_DECAY = 8.0
 
 def _distance_seeds(profile):
     """Seeds per width: a quarter of the profile's (8 in ci), enough for a bootstrap CI of the
-    slope of the mean log-excess, whose seed-to-seed spread is ≈ 10%."""
+    slope of the mean log-excess, whose seed-to-seed spread was measured at 3–5% on the fitted
+    widths 2^11..2^14 (10–26% below them) on the ci data."""
     return max(8, profile.seeds // 4)
 
 
@@ -349,33 +396,61 @@ def _distance_runs(n_seeds, seed, epsilon, delta):
                 target=float(math.sqrt(y @ np.linalg.solve(H, y))))
 
 
+def _smallest_constant(peak, target, terms):
+    """The smallest common C ≥ 0 with peak ≤ target + C·terms on every run (rows: widths)."""
+    return float(np.max(np.maximum(peak - target, 0.0) / np.reshape(terms, (-1, 1))))
+
+
 def _distance_literal(study, r, delta):
-    """Lemma 5.3's inequality on every run, with the proof's terms at O-constant C_lemma53."""
+    """Lemma 5.3's inequality on every run, with the proof's terms at O-constant C_lemma53.
+
+    The verdict is the lemma's statement, which at these sizes cannot fail (its m-dependent terms
+    are ~10⁵–10⁶ against distances of a few units); the reason and values add its leading part
+    sqrt(yᵀ(H∞)⁻¹y) + nκ/(λ₀δ), the bound the lemma tends to as m → ∞, as an informative
+    comparison that does not enter the verdict.
+    """
     terms = lemma53_terms(r["n"], r["lambda0"], r["kappa"], delta, np.array(DISTANCE_WIDTHS))
     bound = r["target"] + study.options["C_lemma53"] * terms[:, None]
     peak = r["peak"]
     failures = int(np.sum(~(peak <= bound)))
     trials = peak.size
     judged = stats.judge_probability(failures, trials, delta=delta)
-    # The smallest common O-constant for which the bound held on every run (the tightness).
-    c_min = float(np.max(np.maximum(peak - r["target"], 0.0) / terms[:, None]))
-    state = {"CONSISTENT": engine.HOLDS, "REFUTED": engine.VIOLATED}.get(
-        judged.state, engine.INCONCLUSIVE)
+    # The smallest common O-constants for which the bound, and its leading part, held on every run
+    # (the tightness of each).
+    c_min = _smallest_constant(peak, r["target"], terms)
+    floor = lemma53_floor(r["n"], r["lambda0"], r["kappa"], delta)
+    c_min_leading = _smallest_constant(peak, r["target"], floor)
+    margin = 1.0 / c_min if c_min > 0 else math.inf
+    # "Trivially true": the terms overshoot the observed excess by a factor of 1000 or more.
+    size = "trivially true" if margin >= 1e3 else "not trivially true"
+    leading_failures = int(np.sum(~(peak <= r["target"] + floor)))
     reason = (f"‖W(k) − W(0)‖_F ≤ sqrt(yᵀ(H∞)⁻¹y) + C·(App. D.1 terms) with C = "
               f"{study.options['C_lemma53']:g} failed on {failures}/{trials} runs over widths "
               f"{DISTANCE_WIDTHS[0]}..{DISTANCE_WIDTHS[-1]} (failure rate ≤ {judged.high:.3f} vs "
-              f"δ = {delta:g}); the smallest C that held on every run is {c_min:.3g}. Lemma 5.3's "
-              f"width condition m ≥ κ⁻²poly(n, 1/λ₀, 1/δ) has no stated polynomial: the "
-              f"inequality is checked at every width, which is more than the lemma claims")
+              f"δ = {delta:g}). This is {size} at these sizes: the terms at C = 1 are "
+              f"{terms.min():.2g}–{terms.max():.2g} against an observed distance ≤ "
+              f"{peak.max():.3g} (sqrt(yᵀ(H∞)⁻¹y) = {r['target']:.3g}); the smallest C that held "
+              f"on every run is {c_min:.2g}, a margin of ×{margin:.2g}. Informative, not judged: "
+              f"the leading part sqrt(yᵀ(H∞)⁻¹y) + C·nκ/(λ₀δ) (nκ/(λ₀δ) = {floor:.3g}, the only "
+              f"term left as m → ∞; dropping the m-terms makes it stronger than the lemma) "
+              f"failed on {leading_failures}/{trials} runs at C = 1 and held on every run down to "
+              f"C = {c_min_leading:.3g}. Lemma 5.3's width condition m ≥ κ⁻²poly(n, 1/λ₀, 1/δ) "
+              f"has no stated polynomial: the inequality is checked at every width, which is more "
+              f"than the lemma claims")
     plot = Plot("bound", "Lemma 5.3: distance from init vs its bound (O-constants 1)", "width m",
                 "‖W(k) − W(0)‖_F", xscale="log", yscale="log", series=(
                     Series("max_k ‖W(k) − W(0)‖_F (median over seeds)", DISTANCE_WIDTHS,
                            np.median(peak, axis=1)),
                     Series("bound, C = 1", DISTANCE_WIDTHS, bound[:, 0], style="--"),
+                    Series("leading part sqrt(yᵀ(H∞)⁻¹y) + nκ/(λ₀δ)", DISTANCE_WIDTHS,
+                           np.full(len(DISTANCE_WIDTHS), r["target"] + floor), style="-."),
                     Series("sqrt(yᵀ(H∞)⁻¹y)", DISTANCE_WIDTHS,
                            np.full(len(DISTANCE_WIDTHS), r["target"]), style=":")))
-    return Finding(state, reason, dict(failures=failures, trials=trials, c_min=c_min,
-                                       target=r["target"]), (plot,))
+    values = dict(failures=failures, trials=trials, c_min=c_min, target=r["target"],
+                  terms_min=float(terms.min()), terms_max=float(terms.max()),
+                  peak_max=float(peak.max()), leading_floor=floor,
+                  leading_failures=leading_failures, c_min_leading=c_min_leading)
+    return Finding(engine_state(judged.state), reason, values, (plot,))
 
 
 def _distance_relaxed(study, r, seed):
@@ -395,8 +470,7 @@ def _distance_relaxed(study, r, seed):
     fit = stats.fit_loglog(x, e, seed=seed)
     judged = stats.judge_order(fit, expected=study.options["order"], kind="upper_bound")
     values.update(slope=fit.slope, low=fit.low, high=fit.high)
-    state = {"CONSISTENT": engine.HOLDS, "REFUTED": engine.VIOLATED}.get(
-        judged.state, engine.INCONCLUSIVE)
+    state = engine_state(judged.state)
     what = ("the linearised distance sqrt((y − u(0))ᵀH(0)⁻¹(y − u(0)))"
             if study.options["target"] == "linearised" else "sqrt(2yᵀ(H∞)⁻¹y)")
     reason = (f"excess of ‖W(K) − W(0)‖_F over {what}, widths {int(x[0])}..{int(x[-1])}, "
@@ -439,8 +513,9 @@ distance_from_init = Study(
         "Lemma 5.3 (stated): if m ≥ κ⁻² poly(n, 1/λ₀, 1/δ) and η = O(λ₀/n²), then w.p. ≥ 1 − δ, "
         "for all k: ‖W(k) − W(0)‖_F ≤ sqrt(yᵀ(H∞)⁻¹y) + O(nκ/(λ₀δ)) "
         "+ poly(n, 1/λ₀, 1/δ)/(m^{1/4}κ^{1/2}). Literal mode checks this inequality with the "
-        "proof's explicit terms (App. D.1, Eqs. (35), (36), (38)) at O-constant 1. Relaxed mode "
-        "(reconstructed): at fixed small κ, the excess of "
+        "proof's explicit terms (App. D.1, Eqs. (35), (36), (38)) at O-constant 1 (trivially true "
+        "at our sizes; the leading part sqrt(yᵀ(H∞)⁻¹y) + nκ/(λ₀δ) is reported beside it, not "
+        "judged). Relaxed mode (reconstructed): at fixed small κ, the excess of "
         "‖W(K) − W(0)‖_F after convergence over the linearised distance "
         "sqrt((y − u(0))ᵀH(0)⁻¹(y − u(0))) decays in m at least like the lemma's m^{-1/4} term "
         "(observed order, upper half of the widths)."),
@@ -450,16 +525,21 @@ distance_from_init = Study(
         "(y − u(0))ᵀH(0)⁻¹(y − u(0)), which removes the O(nκ/(λ₀δ)) floor that u(0) puts on the "
         "distance to sqrt(yᵀ(H∞)⁻¹y) at fixed κ (the 'paper's target' series shows that floor). "
         "Runs: the trajectory claim's ci data (n = 4), κ = 0.05, η = 50λ₀/n², GD until the slowest "
-        "mode fell by e^{-8}. Observed order ≈ −0.5 (the m^{-1/2} term of Eq. (36), kernel "
-        "drift ∝ 1/(√m κ)), faster than the lemma's m^{-1/4}; the literal bound holds with its "
-        "O-constant as small as ≈ 1e-6. κ → 0 is not swept: a smaller κ needs a proportionally "
+        "mode fell by e^{-8}. Observed order ≈ −0.40 on the ci draw (CI [−0.42, −0.38]; −0.51 "
+        "on the same inputs with the labels drawn before LABEL_STREAM separated them from the "
+        "inputs' stream), between the m^{-1/2} term of Eq. (36) (kernel drift ∝ 1/(√m κ)) and "
+        "the lemma's m^{-1/4}. The literal bound is trivially true at these sizes: its terms at "
+        "O-constant 1 are 2.4e5–1.9e6 against distances ≤ 3.2, held down to an O-constant of "
+        "7e-7; its leading part sqrt(yᵀ(H∞)⁻¹y) + nκ/(λ₀δ) (nκ/(λ₀δ) = 7.8) held down to 0.061 "
+        "(reported, not judged). κ → 0 is not swept: a smaller κ needs a proportionally "
         "larger width for the drift term ∝ 1/(√m κ)."),
     measure=_distance_measure,
     constants=(
         ("order", "−1/4", "Lemma 5.3: the poly(n, 1/λ₀, 1/δ)/(m^{1/4}κ^{1/2}) term"),
         ("C_lemma53", "1", "the O-constant of every App. D.1 term (literal mode)"),
         ("kappa", "5 εδ/√n = 0.05", "the trajectory claim's relaxed κ (ε = 0.2, δ = 0.1, n = 4)"),
-        ("widths", "2^8..2^14", "upper half 2^11..2^14 fitted (stats.asymptotic_tail)"),
+        ("widths", "2^8..2^14", "chosen after measurement; upper half 2^11..2^14 fitted "
+         "(stats.asymptotic_tail)"),
     ),
     options=dict(order=-0.25, target="linearised", C_lemma53=1.0),
 )
@@ -481,13 +561,21 @@ DISTANCE_PLANTED = (
 
 # n = 20 points uniform on S² (``checks.data.sphere``); true labels sign(x₁), the sign of the
 # degree-1 zonal harmonic (a halfspace: low-frequency, so aligned with H∞'s top eigenvectors);
-# random labels i.i.d. ±1. With n = 16–20 in d = 3 every one of 32 draws was ordered both ways.
+# random labels i.i.d. ±1. n = 20 was chosen after measurement (seed 0, 32 draws, disjoint
+# streams): draws ordered as claimed (complexity, speed) 28/27 at n = 8, 30/31 at 12, 31/31 at 16,
+# 32/32 at 20; a larger n orders more draws, and 20 keeps 3 × 32 draws inside the budget.
 LABELS_N, LABELS_D = 20, 3
-# κ = 10⁻² as in App. A; m = 512 (App. A: 10⁴) keeps a draw at ~3e6 multiply-adds.
+# κ = 10⁻² as in App. A; m = 512 (App. A: 10⁴; our choice for the budget) keeps a draw at ~3e6
+# multiply-adds.
 LABELS_WIDTH, LABELS_KAPPA = 512, 1e-2
-# η = ½/λ_max(H∞) (App. A's 10⁻³ is for n = 10⁴ images), 50 steps: random labels are then
-# still far from fit (median L(K)/L(0) ≈ 0.5), true labels at ≈ 0.1.
+# η = ½/λ_max(H∞) (App. A's 10⁻³ is for n = 10⁴ images). K = 50 steps, chosen after measurement:
+# random labels are then still far from fit (median L(K)/L(0) = 0.56), true labels at 0.11.
 LABELS_ETA_FRACTION, LABELS_STEPS = 0.5, 50
+# Two paired sign tests (complexity, speed) decide together. A refutation needs only one of them,
+# so each is one-sided at LABELS_ALPHA/2 (Bonferroni: family-wise error ≤ LABELS_ALPHA); a
+# confirmation needs both (an intersection–union test, which needs no correction: its level is
+# that of each test, here LABELS_ALPHA/2).
+LABELS_ALPHA = 0.05
 
 
 def halfspace_labels(X):
@@ -497,36 +585,72 @@ def halfspace_labels(X):
     return np.where(datasets.zonal_harmonic(X, degree=1, direction=axis) >= 0.0, 1.0, -1.0)
 
 
+def worst_case_labels(X):
+    """y = √n·v_min, v_min the unit eigenvector of λ_min(H∞): Fig. 1's "worst case" labels.
+
+    Fig. 1 (p. 7) uses the normalised eigenvector of λ_min(H∞); the scale √n (our choice) gives y
+    the norm of ±1 labels, so its yᵀ(H∞)⁻¹y = n/λ₀ (the largest any y of that norm has) compares
+    with theirs at equal ‖y‖. An eigenvector's sign is arbitrary: the entry of largest magnitude
+    is made positive.
+    """
+    v = np.linalg.eigh(ntk.infinite_width_gram(X))[1][:, 0]
+    return math.sqrt(X.shape[0]) * v * np.sign(v[np.argmax(np.abs(v))])
+
+
 def label_complexity(X, y):
     """yᵀ(H∞)⁻¹y, the data-dependent complexity of Theorem 5.1, Eq. (9)–(10) (without 2/n)."""
     return float(y @ np.linalg.solve(ntk.infinite_width_gram(X), y))
 
 
-@lru_cache(maxsize=4)
-def _label_draws(n_draws, seed):
-    """Per draw: complexities and loss ratios L(K)/L(0) for true and random labels, with the same
-    inputs and the same initialisation (paired); and the loss curves of the first draw."""
-    rows, curves = [], None
+# The label sets a study variant compares with random labels (options["labels"]), as named in
+# its reason and plots.
+LABEL_NAMES = {"halfspace": "true labels sign(x₁)", "worst_case": "worst-case labels √n·v_min"}
+
+
+def draw_labels(kind, X, seed):
+    """The labels ``kind`` ("halfspace", "worst_case" or "random") of inputs X drawn from ``seed``.
+
+    Random labels come from seed + LABEL_STREAM, a stream disjoint from the inputs'.
+    """
+    if kind == "halfspace":
+        return halfspace_labels(X)
+    if kind == "worst_case":
+        return worst_case_labels(X)
+    if kind == "random":
+        return datasets.random_labels(X.shape[0], seed=seed + LABEL_STREAM)
+    raise ValueError(f"kind must be 'halfspace', 'worst_case' or 'random', got {kind!r}")
+
+
+@lru_cache(maxsize=8)
+def _label_runs(kind, n_draws, seed):
+    """Per draw: yᵀ(H∞)⁻¹y and L(K)/L(0) for the labels ``kind``; the first draw's loss curve.
+
+    Draw s (100 000·seed ≤ s < 100 000·seed + n_draws) has inputs from seed s and initial weights
+    from s + INIT_STREAM whatever the labels, so draws pair across kinds (same inputs, same
+    initialisation). Cached: the random labels serve the claim and every variant.
+    """
+    complexity, ratio, curve = [], [], None
     for s in range(seed * 100_000, seed * 100_000 + n_draws):
         X = datasets.sphere(LABELS_N, LABELS_D, seed=s)
-        y_true, y_rand = halfspace_labels(X), datasets.random_labels(LABELS_N, seed=s)
+        y = draw_labels(kind, X, s)
         eta = LABELS_ETA_FRACTION / ntk.lambda_max(ntk.infinite_width_gram(X))
-        params = init_params(NETWORK, LABELS_WIDTH, LABELS_D, seed=s, kappa=LABELS_KAPPA)
-        runs = [gradient_descent_batch(NETWORK, [params], X, y, eta=eta, steps=LABELS_STEPS)[0]
-                for y in (y_true, y_rand)]
+        params = init_params(NETWORK, LABELS_WIDTH, LABELS_D, seed=s + INIT_STREAM,
+                             kappa=LABELS_KAPPA)
+        (run,) = gradient_descent_batch(NETWORK, [params], X, y, eta=eta, steps=LABELS_STEPS)
         # A diverged run has no final loss: its ratio is +inf (slowest possible), never NaN.
-        speed = [r.losses[-1] / r.losses[0] if not r.diverged else math.inf for r in runs]
-        rows.append((label_complexity(X, y_true), label_complexity(X, y_rand), *speed))
-        if curves is None:
-            curves = tuple(r.losses for r in runs)
-    return np.array(rows), curves
+        ratio.append(run.losses[-1] / run.losses[0] if not run.diverged else math.inf)
+        complexity.append(label_complexity(X, y))
+        if curve is None:
+            curve = run.losses
+    return np.array(complexity), np.array(ratio), curve
 
 
-def _ordering(smaller, larger, sign):
-    """(ordered, trials, low, high): pairs with sign·(larger − smaller) > 0, and one-sided 95%
-    Clopper–Pearson bounds on the probability (the endpoints of the two-sided 90% interval)."""
+def _ordering(smaller, larger, sign, alpha):
+    """(ordered, trials, low, high): pairs with sign·(larger − smaller) > 0, and Clopper–Pearson
+    bounds on the probability, each one-sided at level ``alpha`` (the endpoints of the two-sided
+    1 − 2·alpha interval)."""
     ordered = int(np.sum(sign * (larger - smaller) > 0))
-    low, high = stats.clopper_pearson(ordered, smaller.size, confidence=0.9)
+    low, high = stats.clopper_pearson(ordered, smaller.size, confidence=1.0 - 2.0 * alpha)
     return ordered, smaller.size, low, high
 
 
@@ -537,19 +661,22 @@ def _labels_measure(study, mode, profile, seed):
             "n = 10,000 images each, m = 10,000, κ = 10⁻², η = 10⁻³, trained until the loss "
             "converges: the images are not available offline and one GD step alone costs "
             "m·n·d ≈ 7.8e10 (MNIST) multiply-adds, above the ci budget for a whole run"))
-    rows, curves = _label_draws(profile.seeds, seed)
-    sign = study.options["sign"]
-    checks_ = dict(complexity=_ordering(rows[:, 0], rows[:, 1], sign),
-                   speed=_ordering(rows[:, 2], rows[:, 3], sign))
+    kind, sign = study.options["labels"], study.options["sign"]
+    name = LABEL_NAMES[kind]
+    complexity, ratio, curve = _label_runs(kind, profile.seeds, seed)
+    complexity_r, ratio_r, curve_r = _label_runs("random", profile.seeds, seed)
+    alpha = LABELS_ALPHA / 2
+    checks_ = dict(complexity=_ordering(complexity, complexity_r, sign, alpha),
+                   speed=_ordering(ratio, ratio_r, sign, alpha))
     claim = "smaller" if sign > 0 else "larger"
-    values = dict(median_complexity_true=float(np.median(rows[:, 0])),
-                  median_complexity_random=float(np.median(rows[:, 1])),
-                  median_loss_ratio_true=float(np.median(rows[:, 2])),
-                  median_loss_ratio_random=float(np.median(rows[:, 3])))
+    values = dict(median_complexity_labels=float(np.median(complexity)),
+                  median_complexity_random=float(np.median(complexity_r)),
+                  median_loss_ratio_labels=float(np.median(ratio)),
+                  median_loss_ratio_random=float(np.median(ratio_r)))
     words = []
-    for name, (ordered, trials, low, high) in checks_.items():
-        values.update({f"{name}_ordered": ordered, f"{name}_low": low, f"{name}_high": high})
-        words.append(f"{name}: {ordered}/{trials} draws ordered as claimed, P in "
+    for test, (ordered, trials, low, high) in checks_.items():
+        values.update({f"{test}_ordered": ordered, f"{test}_low": low, f"{test}_high": high})
+        words.append(f"{test}: {ordered}/{trials} draws ordered as claimed, P in "
                      f"[{low:.3f}, {high:.3f}]")
     if all(low > 0.5 for _, _, low, _ in checks_.values()):
         state = engine.HOLDS
@@ -557,18 +684,21 @@ def _labels_measure(study, mode, profile, seed):
         state = engine.VIOLATED
     else:
         state = engine.INCONCLUSIVE
-    reason = (f"claim: true labels have a {claim} yᵀ(H∞)⁻¹y and a {claim} loss ratio "
+    reason = (f"claim: {name} have a {claim} yᵀ(H∞)⁻¹y and a {claim} loss ratio "
               f"L({LABELS_STEPS})/L(0) than random labels, for a draw of the data with "
-              f"probability > 1/2 (sign test, one-sided 95% Clopper–Pearson); " + "; ".join(words))
-    draws = np.arange(rows.shape[0])
+              f"probability > 1/2. Two paired sign tests, each with one-sided "
+              f"{100 * (1 - alpha):g}% Clopper–Pearson bounds: VIOLATED if either rejects "
+              f"(Bonferroni, family-wise error ≤ {LABELS_ALPHA:g}), HOLDS if both confirm; "
+              + "; ".join(words))
+    draws = np.arange(complexity.size)
     plots = (
-        Plot("complexity", "yᵀ(H∞)⁻¹y per draw: true vs random labels", "draw",
+        Plot("complexity", f"yᵀ(H∞)⁻¹y per draw: {name} vs random labels", "draw",
              "yᵀ(H∞)⁻¹y", yscale="log", series=(
-                 Series("true labels sign(x₁)", draws, rows[:, 0], style="o"),
-                 Series("random labels", draws, rows[:, 1], style="x"))),
+                 Series(name, draws, complexity, style="o"),
+                 Series("random labels", draws, complexity_r, style="x"))),
         Plot("training", "training loss, first draw", "step k", "loss L(k)", yscale="log",
-             series=(Series("true labels", np.arange(curves[0].shape[0]), curves[0], style="-"),
-                     Series("random labels", np.arange(curves[1].shape[0]), curves[1],
+             series=(Series(name, np.arange(curve.shape[0]), curve, style="-"),
+                     Series("random labels", np.arange(curve_r.shape[0]), curve_r,
                             style="--"))),
     )
     return Finding(state, reason, values, plots)
@@ -578,38 +708,56 @@ labels_ordering = Study(
     id="arora2019.labels_ordering",
     title="true labels: smaller yᵀ(H∞)⁻¹y and faster training than random labels",
     citation=cite("§4 'Answer to Question 1' and Fig. 1 (pp. 7–8); §5 Fig. 2 (p. 9); App. A"),
-    fidelity="paraphrased",
+    fidelity="reconstructed",
     statement=(
         "The paper (Fig. 1, Fig. 2, on the first two classes of MNIST and CIFAR) observes that "
         "true labels align with the top eigenvectors of H∞, so GD converges faster (§4's rule: "
         "labels with large (v_iᵀy)² for large λ_i converge quickly), and that the complexity "
         "measure sqrt(2yᵀ(H∞)⁻¹y/n) is clearly smaller for true than for random labels. Checked "
         "here on synthetic structured data: for a random draw of 20 points on S² with the "
-        "halfspace labels "
-        "sign(x₁) and, on the same points and initialisation, i.i.d. ±1 labels, the true labels "
-        "have the smaller yᵀ(H∞)⁻¹y and the smaller L(50)/L(0) with probability > 1/2."),
+        "halfspace labels sign(x₁) and, on the same points and initialisation, i.i.d. ±1 labels, "
+        "the true labels have the smaller yᵀ(H∞)⁻¹y and the smaller L(50)/L(0) with probability "
+        "> 1/2."),
     notes=(
-        "Paraphrased, not stated: the paper's claim is an observation on two image data sets, "
-        "not a theorem; ours is the same comparison on a synthetic distribution whose 'true' "
-        "labels are a halfspace (a degree-1 harmonic's sign, smooth for the arc-cosine kernel). "
-        "The judgement is a paired sign test over draws, not a single run: each draw pairs "
-        "true and random labels on the same inputs and initial weights."),
+        "Reconstructed: the paper was read in full (arXiv v2; SOURCES.md §2.7–2.8), and its claim "
+        "is an observation on two image data sets, not a theorem; the synthetic distribution, "
+        "whose 'true' labels are a halfspace (a degree-1 harmonic's sign, smooth for the "
+        "arc-cosine kernel), and the sign-test form are ours. The judgement is two paired sign "
+        "tests over draws, not a single run: each draw pairs the labels with random labels on "
+        "the same inputs and initial weights; Bonferroni over the two tests. Planted variants: "
+        "'reversed' mirrors the measurement (it is refuted exactly when the claim holds); "
+        "'worst_case' claims that Fig. 1's worst-case labels (the eigenvector of λ_min(H∞)) "
+        "beat random labels, false on its own. Finding: a target orthogonal to H∞'s top "
+        "eigenfunctions is not enough at n = 20. The degree-3 zonal harmonic Z₃ lies in the "
+        "null space of H∞'s integral operator on S² (t(π − arccos t)/(2π) = t/2 + t·arcsin(t)/"
+        "(2π) has no odd part beyond degree 1), yet Z₃/max|Z₃| has a smaller yᵀ(H∞)⁻¹y/‖y‖² "
+        "than random labels on 23/32 draws and trains faster on 20/32 (sign(Z₃): 22/32, 18/32): "
+        "20 points do not resolve that null space, so it is not a planted variant."),
     measure=_labels_measure,
     constants=(
-        ("n, d", "20, 3", "our choice: every one of 32 draws ordered at n = 16–20 in d = 3"),
-        ("m", "512", "App. A uses 10⁴; 512 keeps 32 paired draws at ≈ 2 s"),
+        ("n, d", "20, 3", "chosen after measurement: 32/32 draws ordered both ways at n = 20 "
+         "(28/27 at n = 8)"),
+        ("m", "512", "App. A uses 10⁴; 512 keeps 3 × 32 draws at ≈ 3 s"),
         ("kappa", "10⁻²", "App. A"),
         ("eta", "½ / λ_max(H∞)", "stable for the linearised dynamics (App. A: 10⁻³ at n = 10⁴)"),
-        ("K", "50 steps", "random labels still far from fit (L(K)/L(0) ≈ 0.5)"),
+        ("K", "50 steps", "chosen after measurement: random labels still far from fit "
+         "(median L(K)/L(0) = 0.56)"),
+        ("alpha", "0.05", "family-wise, Bonferroni over the two sign tests (2.5% each)"),
     ),
-    options=dict(sign=1),
+    options=dict(sign=1, labels="halfspace"),
 )
 
 LABELS_PLANTED = (
     labels_ordering.variant(
         "reversed", planted=True,
-        statement="PLANTED FALSE: true labels have the larger yᵀ(H∞)⁻¹y and train slower.",
+        statement=("PLANTED FALSE: true labels have the larger yᵀ(H∞)⁻¹y and train slower "
+                   "(the claim's measurement with the order reversed)."),
         options=dict(sign=-1)),
+    labels_ordering.variant(
+        "worst_case", planted=True,
+        statement=("PLANTED FALSE: Fig. 1's worst-case labels √n·v_min (v_min the eigenvector of "
+                   "λ_min(H∞)) have a smaller yᵀ(H∞)⁻¹y and train faster than random labels."),
+        options=dict(labels="worst_case")),
 )
 
 register(trajectory, TRAJECTORY_PLANTED)
