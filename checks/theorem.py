@@ -59,6 +59,12 @@ class DataSpec:
         y = datasets.random_labels(self.n, seed=self.label_seed, kind=self.labels)
         return X, y
 
+    def reseeded(self, base_seed):
+        """This data set for a check's base seed: inputs and labels move by 1000·``base_seed``
+        (base seed 0 is the data set itself), so checks with other base seeds see other draws."""
+        return replace(self, seed=self.seed + 1000 * base_seed,
+                       label_seed=self.label_seed + 1000 * base_seed)
+
     def describe(self):
         opts = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                          for k, v in self.options)
@@ -75,6 +81,12 @@ class DataSpec:
         return cls(kind=d["kind"], n=d["n"], d=d["d"], seed=d["seed"],
                    options=tuple(tuple(o) for o in d.get("options", ())),
                    labels=d.get("labels", "sign"), label_seed=d.get("label_seed", 0))
+
+
+def power_of_two_at_least(x):
+    """The smallest power of two ≥ x (1 for x ≤ 1): relaxed widths are rounded up to one, so
+    instances with nearby bounds share widths (and runs)."""
+    return 1 if x <= 1 else 2 ** math.ceil(math.log2(x))
 
 
 @dataclass(frozen=True)

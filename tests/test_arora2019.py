@@ -227,15 +227,15 @@ def test_label_study_streams_are_disjoint():
 
 
 def test_trajectory_data_stay_in_the_validated_family():
-    """Labels from their own stream; ``_reseeded`` moves the draws within VALIDATED_DRAWS for the
-    base seeds 0..14 the module documents, and out of it at 15."""
+    """Labels from their own stream; ``DataSpec.reseeded`` moves the draws within VALIDATED_DRAWS
+    for the base seeds 0..14 the module documents, and out of it at 15."""
     for spec in ar.DATA:
         assert spec.label_seed == spec.seed + ar.LABEL_STREAM
         for base in range(15):
-            moved = ar._reseeded(spec, base)
+            moved = spec.reseeded(base)
             assert moved.label_seed == moved.seed + ar.LABEL_STREAM
             assert moved.seed % 1000 == 0 and moved.seed // 1000 in ar.VALIDATED_DRAWS
-    assert ar._reseeded(ar.DATA[0], 15).seed // 1000 not in ar.VALIDATED_DRAWS
+    assert ar.DATA[0].reseeded(15).seed // 1000 not in ar.VALIDATED_DRAWS
 
 
 def test_worst_case_labels_have_the_largest_complexity():

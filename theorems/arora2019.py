@@ -30,9 +30,9 @@ from checks import engine, ntk, stats
 from checks.network import Network, forward, init_params
 from checks.study import Finding, Plot, Series, Study
 from checks.theorem import (Citation, Conclusion, Constant, DataSpec, Evidence, Hypothesis,
-                            Instance, Problem, Theorem, register)
+                            Instance, Problem, Theorem, power_of_two_at_least, register)
 from checks.training import gradient_descent_batch
-from theorems.du2019 import LAMBDA0_FLOOR, UNIT_NORM_TOL, _pow2_at_least, _reseeded
+from theorems.du2019 import LAMBDA0_FLOOR, UNIT_NORM_TOL
 
 NETWORK = Network(activation="relu", bias=False, scaling="ntk", train=("W",), loss="half_sum")
 
@@ -213,7 +213,7 @@ HYPOTHESES = (
 # ≤ 0.180 < ε on every draw; widths 4096–32768): VALIDATED_DRAWS. The draws were chosen after
 # that measurement: ci uses s = 9 (relaxed width 8192, the cheapest middle of the range;
 # deviation 0.096); dev/thorough add s = 3 (16384; the draw closest to failing, 0.180) and s = 1
-# (16384; 0.165, one of the two draws that failed the first factor). ``_reseeded`` (du2019) adds
+# (16384; 0.165, one of the two draws that failed the first factor). ``DataSpec.reseeded`` adds
 # 1000 to both seeds per base seed, i.e. moves draw s to s + seed: to other validated draws for
 # base seeds 0..14 only (9 + 14 = 23); the suite and the CI baseline use base seed 0. Beyond 14
 # the draws are unvalidated members of the same family (a failure there would be a finding, not
@@ -238,12 +238,12 @@ def trajectory_instances(theorem, mode, profile, seed):
     base = replace(theorem, constants=CONSTANTS)
     out = []
     for spec in specs:
-        spec = _reseeded(spec, seed)
+        spec = spec.reseeded(seed)
         c = base.constants_for(Problem(*spec.arrays()))
         if mode == "literal":
             m, eta = math.ceil(c["width_bound_literal"]), c["step_bound"]
         else:
-            m = _pow2_at_least(RELAX["width"] * c["width_bound"])
+            m = power_of_two_at_least(RELAX["width"] * c["width_bound"])
             eta = RELAX["step"] * c["step_bound"]
         steps = math.ceil(TRAJECTORY_DECAY / (eta * c["lambda0"]))
         out.append(Instance(spec, m, eta, steps, seeds))
@@ -373,7 +373,7 @@ def _distance_runs(n_seeds, seed, epsilon, delta):
 
     Cached: the study's modes and planted variants judge the same runs (same seed, same numbers).
     """
-    spec = _reseeded(DATA[0], seed)
+    spec = DATA[0].reseeded(seed)
     X, y = spec.arrays()
     th = trajectory.with_constants(epsilon=epsilon, delta=delta)
     c = th.constants_for(Problem(X, y))

@@ -17,7 +17,8 @@ import numpy as np
 from checks import ntk
 from checks.network import Network
 from checks.theorem import (Citation, Conclusion, Constant, DataSpec, Evidence, Hypothesis,
-                            Instance, Problem, Theorem, envelope_evidence, register)
+                            Instance, Problem, Theorem, envelope_evidence, power_of_two_at_least,
+                            register)
 
 NETWORK = Network(activation="relu", bias=False, scaling="ntk", train=("W",), loss="half_sum")
 INIT = dict(kappa=1.0, outer="sign")
@@ -97,20 +98,11 @@ MAX_STEPS = 20000
 TINY_WIDTH = 2
 
 
-def _reseeded(spec, seed):
-    """The data set of ``spec`` for base seed ``seed`` (seed 0 is ``spec`` itself)."""
-    return replace(spec, seed=spec.seed + 1000 * seed, label_seed=spec.label_seed + 1000 * seed)
-
-
-def _pow2_at_least(x):
-    return 1 if x <= 1 else 2 ** math.ceil(math.log2(x))
-
-
 def instances(theorem, mode, profile, seed):
     """Separated data on the sphere with random ±1 labels; m and η from the (relaxed) bounds
     (``_instance_for``), the profile's seeds."""
     seeds = tuple(range(seed * 100_000, seed * 100_000 + profile.seeds))
-    return [_instance_for(theorem, mode, _reseeded(spec, seed), 1.0, seeds) for spec in DATA]
+    return [_instance_for(theorem, mode, spec.reseeded(seed), 1.0, seeds) for spec in DATA]
 
 
 # Seeds per searched instance: a candidate only needs one failing seed, and the engine confirms it
@@ -128,7 +120,7 @@ def _instance_for(theorem, mode, spec, eta_fraction, seeds, rate_factor=0.5):
     """
     c = theorem.constants_for(Problem(*spec.arrays()))
     r = theorem.relax if mode != "literal" else {}
-    m = _pow2_at_least(r.get("width", 1.0) * c["width_bound"])
+    m = power_of_two_at_least(r.get("width", 1.0) * c["width_bound"])
     if mode == "literal":
         m = math.ceil(c["width_bound"])
     eta = eta_fraction * r.get("step", 1.0) * c["step_bound"]
@@ -240,7 +232,7 @@ FLOW_ETA_FRACTION = 0.25
 def flow_instances(theorem, mode, profile, seed):
     """As ``instances`` at η = ¼ × the (relaxed) step bound, run to t = 4/λ₀ (envelope e^{-4})."""
     seeds = tuple(range(seed * 100_000, seed * 100_000 + profile.seeds))
-    return [_instance_for(theorem, mode, _reseeded(spec, seed), FLOW_ETA_FRACTION, seeds,
+    return [_instance_for(theorem, mode, spec.reseeded(seed), FLOW_ETA_FRACTION, seeds,
                           rate_factor=1.0) for spec in DATA]
 
 
@@ -333,7 +325,7 @@ def _concentration_evaluate(outcome, c):
 def _concentration_instances(theorem, mode, profile, seed):
     out = []
     for spec in DATA:
-        spec = _reseeded(spec, seed)
+        spec = spec.reseeded(seed)
         c = theorem.constants_for(Problem(*spec.arrays()))
         factor = theorem.relax.get("width", 1.0) if mode != "literal" else 1.0
         m = math.ceil(factor * c["lemma31_width"])

@@ -25,9 +25,9 @@ import numpy as np
 from checks import ntk
 from checks.network import Network
 from checks.theorem import (Citation, Constant, DataSpec, Hypothesis, Instance,
-                            Problem, Theorem, register)
+                            Problem, Theorem, power_of_two_at_least, register)
 from theorems.du2019 import (ENVELOPE_DECAY, LAMBDA0_FLOOR, MAX_STEPS, TINY_WIDTH,
-                             envelope_conclusion, rate_envelope, _pow2_at_least)
+                             envelope_conclusion, rate_envelope)
 
 NETWORK = Network(activation="relu", bias=True, scaling="ntk", train=("W", "b"), loss="mean")
 INIT = dict(kappa=1.0, kappa_b=1.0, outer="sign")
@@ -133,7 +133,7 @@ def instances(theorem, mode, profile, seed):
         if mode == "literal":
             m = math.ceil(c["width_bound"])
         else:
-            m = _pow2_at_least(r.get("width", 1.0) * c["width_bound"])
+            m = power_of_two_at_least(r.get("width", 1.0) * c["width_bound"])
         gamma = r.get("step", 1.0) * c["step_bound"]
         if mode == "ablation" and theorem.ablation == "step":
             gamma = 2.0 * c["step_unstable"]
