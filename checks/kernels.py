@@ -19,16 +19,33 @@ With v_i = s Σ_r a_r σ(z_ir), z_ir = w_rᵀx_i + b_r and residual e_i = 2c (f(
 Everything here takes and returns plain float64 arrays and integer switches; the Python API in
 ``checks.network`` and ``checks.training`` validates input and names things. One compiled
 specialisation serves every activation, loss and trained-group combination (runtime switches), so a
-fresh machine pays the numba compile time once. No fastmath: summation order is fixed, so the same
-inputs give bit-identical outputs.
+fresh machine pays the numba compile time once. No fastmath: every summation order is fixed, so the
+same inputs give bit-identical outputs.
 
-Pre-activations are stored neuron-major, Z[r, i], in a workspace allocated once per run.
+A gradient step runs over blocks of neurons in two passes, because the residuals e need the whole
+sum over neurons first:
+
+    pass 1, per block:  Z = W_blk Xᵀ + b_blk (one BLAS product), v += σ(Z)ᵀ a_blk
+    residuals:          f = g(s v), e
+    pass 2, per block:  T_ri = s a_r e_i σ'(z_ir),  [∂L/∂W_blk | ∂L/∂b_blk] = T [X | 1] (one BLAS
+                        product), ∂L/∂a_blk = s σ(Z) e
+
+Pass 2 reads σ'(Z) (and σ(Z) when a is trained) cached by pass 1 when all m·n of them fit in
+``CACHE_BYTES``; otherwise it recomputes the block's Z, so no n×m array is ever held. Both ways give
+the same bits. The BLAS products (OpenBLAS dgemm/dgemv through numba's ``np.dot``) are
+deterministic for a given BLAS thread count, which OpenBLAS picks from the product's size alone: a
+run is bit-identical alone, repeated, or inside ``gd_run_batch``. Runs under different
+OPENBLAS_NUM_THREADS may differ in the last bits for products large enough to be threaded.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 import math
 
+from llvmlite import ir
+import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit, types
+from numba.extending import intrinsic
 
 RELU = 0
 SIGMOID = 1
@@ -44,37 +61,167 @@ MEAN = 1
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
+# A block's pre-activations (B × n float64) take at most this much, half of the 2 MiB per-core L2
+# of the machines this was tuned on (lscpu), so the elementwise pass after each BLAS product reads
+# them from cache; fewer, larger blocks keep the per-call BLAS overhead small.
+BLOCK_BYTES = 1 << 20
+# Pass 1 keeps σ'(Z) (and σ(Z)) for pass 2 when the m·n values fit in this much, the 32 MiB L3 of
+# those machines. Beyond it, writing and re-reading them from memory costs about as much as pass 2
+# recomputing Z (2·d flops per pair), and recomputing holds no n×m array.
+CACHE_BYTES = 32 << 20
 
-@njit(cache=True)
+
+# Cody–Waite split of ln 2 from fdlibm's e_exp.c: LN2_HI has 32 significant bits, so k·LN2_HI is
+# exact for the |k| ≤ 1022 used here, and LN2_LO = ln 2 − LN2_HI to double precision.
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_LOG2_E = 1.4426950408889634
+_LN2 = 0.6931471805599453
+# e^-708 ≈ 3.3e-308 is the smallest power of e above DBL_MIN (2.2e-308): clamping there keeps 2^k
+# a normal number, at an absolute error below 3.3e-308.
+_EXP_FLOOR = -708.0
+# Taylor coefficients 1/j! of e^r, j = 0..13, zero-padded to 16 for ``_estrin``: on |r| ≤ ln2/2
+# the remainder is below (ln2/2)^14/14! ≈ 4e-18, a twenty-fifth of an ulp of e^r.
+_EXP_TAYLOR = tuple(1.0 / math.factorial(j) if j < 14 else 0.0 for j in range(16))
+# 1/(2j+1), j = 0..11, zero-padded to 16, of atanh(s)/s = Σ s^{2j}/(2j+1): on s² ≤ (3 − 2√2)²
+# ≈ 0.0294 the remainder is below 0.0294^12/25 ≈ 1.6e-20.
+_ATANH_SERIES = tuple(1.0 / (2 * j + 1) if j < 12 else 0.0 for j in range(16))
+_SQRT2_MINUS_1 = 0.41421356237309503
+
+
+@intrinsic
+def _fma(typingctx, x, y, z):
+    """x·y + z rounded once (llvm.fma: one instruction where the CPU has FMA, libm's fma elsewhere,
+    the same bits either way), so the polynomials below take half the operations."""
+    def codegen(context, builder, signature, args):
+        double = ir.DoubleType()
+        fma = builder.module.declare_intrinsic("llvm.fma", [double],
+                                               ir.FunctionType(double, [double] * 3))
+        return builder.call(fma, args)
+    return types.float64(types.float64, types.float64, types.float64), codegen
+
+
+@intrinsic
+def _float_from_bits(typingctx, bits):
+    """The float64 with the IEEE-754 bit pattern of the int64 ``bits`` (an LLVM bitcast)."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+    return types.float64(types.int64), codegen
+
+
+@njit(cache=True, inline="always")
+def _estrin(c, x):
+    """Σ_{j<16} c_j x^j by Estrin's scheme: pairs c_2j + c_2j+1 x, then pairs of those with x², x⁴,
+    x⁸. Four FMAs deep instead of Horner's fifteen, so the vectorised loops are not bound by FMA
+    latency (softplus 26% faster than with Horner). Zero-padded c give exactly the shorter sum."""
+    x2 = x * x
+    x4 = x2 * x2
+    q0 = _fma(_fma(c[3], x, c[2]), x2, _fma(c[1], x, c[0]))
+    q1 = _fma(_fma(c[7], x, c[6]), x2, _fma(c[5], x, c[4]))
+    q2 = _fma(_fma(c[11], x, c[10]), x2, _fma(c[9], x, c[8]))
+    q3 = _fma(_fma(c[15], x, c[14]), x2, _fma(c[13], x, c[12]))
+    return _fma(_fma(q3, x4, q2), x4 * x4, _fma(q1, x4, q0))
+
+
+@njit(cache=True, inline="always")
+def _exp_nonpositive(x):
+    """e^x for x ≤ 0 to about 2 ulp, in arithmetic and selects only, so loops over it vectorise
+    (``math.exp`` is an opaque libm call that keeps them scalar).
+
+    x = k ln 2 + r with |r| ≤ ln2/2, e^r by its Taylor polynomial, 2^k from its exponent bits.
+    x below −708 counts as −708; NaN stays NaN.
+    """
+    x = _EXP_FLOOR if x < _EXP_FLOOR else x
+    k = math.floor(x * _LOG2_E + 0.5)
+    r = (x - k * _LN2_HI) - k * _LN2_LO
+    return _estrin(_EXP_TAYLOR, r) * _float_from_bits((np.int64(k) + 1023) << 52)
+
+
+@njit(cache=True, inline="always")
+def _log1p_unit(t):
+    """log(1 + t) for 0 ≤ t ≤ 1 to about 5 ulp, vectorisable like ``_exp_nonpositive``.
+
+    Above √2 − 1, 1 + t = 2(1 + w) with w = (t − 1)/2, so 1 + w always lies in [1/√2, √2]; then
+    log(1 + w) = 2 atanh(s) with s = w/(2 + w), |s| ≤ 3 − 2√2.
+    """
+    big = t > _SQRT2_MINUS_1
+    w = (t - 1.0) * 0.5 if big else t
+    s = w / (2.0 + w)
+    return (_LN2 if big else 0.0) + 2.0 * s * _estrin(_ATANH_SERIES, s * s)
+
+
+@njit(cache=True, inline="always")
+def _sigmoid_from(z, t):
+    """1 / (1 + e^{−z}) given t = e^{−|z|} ≤ 1, the overflow-free form: one division, no branch."""
+    return (1.0 if z >= 0.0 else t) / (1.0 + t)
+
+
+@njit(cache=True, inline="always")
+def _sigmoid(z):
+    """1 / (1 + e^{−z})."""
+    return _sigmoid_from(z, _exp_nonpositive(-abs(z)))
+
+
+@njit(cache=True, inline="always")
+def _softplus(z):
+    """(softplus(z), sigmoid(z)) = (max(z, 0) + log1p(e^{−|z|}), its derivative): one exp."""
+    t = _exp_nonpositive(-abs(z))
+    return (z if z > 0.0 else 0.0) + _log1p_unit(t), _sigmoid_from(z, t)
+
+
+@njit(cache=True, inline="always")
+def _linear_piece(z, leaky, leak):
+    """(σ(z), σ'(z)) of ReLU (``leaky`` False) or leaky ReLU, written as selects so that loops over
+    it vectorise and do not mispredict on the signs of z."""
+    pos = z >= 0.0
+    negative = leak if leaky else 0.0
+    return (z if pos else (leak * z if leaky else 0.0)), (1.0 if pos else negative)
+
+
+# error_model="numpy" here and on the loops that inline these helpers: their only divisions are by
+# 1 + t ≥ 1 and 2 + w ≥ 1.7, never zero, and Python's error model would guard each with a zero
+# test that keeps the loops from vectorising. It changes no result.
+@njit(cache=True, error_model="numpy")
 def activation_and_derivative(z, act, leak):
     """(σ(z), σ'(z)) for the activation code ``act``.
 
     ReLU's derivative at 0 is 1, Du et al. 2019's convention 1{w_rᵀx ≥ 0}; leaky ReLU likewise.
-    Sigmoid and softplus are evaluated in the overflow-free forms.
+    Sigmoid and softplus are evaluated in the overflow-free forms; softplus(z) = max(z, 0) +
+    log1p(e^{−|z|}) and its derivative sigmoid(z) share the one exponential.
     """
-    if act == RELU:
-        if z >= 0.0:
-            return z, 1.0
-        return 0.0, 0.0
     if act == SIGMOID:
-        if z >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-z))
-        else:
-            e = math.exp(z)
-            s = e / (1.0 + e)
+        s = _sigmoid(z)
         return s, s * (1.0 - s)
     if act == SOFTPLUS:
-        if z >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-z))
-        else:
-            e = math.exp(z)
-            s = e / (1.0 + e)
-        return max(z, 0.0) + math.log1p(math.exp(-abs(z))), s
+        return _softplus(z)
     if act == ERF:
         return math.erf(z), _TWO_OVER_SQRT_PI * math.exp(-z * z)
-    if z >= 0.0:
-        return z, 1.0
-    return leak * z, leak
+    return _linear_piece(z, act == LEAKY_RELU, leak)
+
+
+@njit(cache=True, error_model="numpy")
+def activation(z, act, leak):
+    """σ(z) alone, the same bits as ``activation_and_derivative(z, act, leak)[0]``."""
+    if act == SIGMOID:
+        return _sigmoid(z)
+    if act == SOFTPLUS:
+        return (z if z > 0.0 else 0.0) + _log1p_unit(_exp_nonpositive(-abs(z)))
+    if act == ERF:
+        return math.erf(z)
+    return _linear_piece(z, act == LEAKY_RELU, leak)[0]
+
+
+@njit(cache=True, error_model="numpy")
+def derivative(z, act, leak):
+    """σ'(z) alone, the same bits as ``activation_and_derivative(z, act, leak)[1]``."""
+    if act == SIGMOID:
+        s = _sigmoid(z)
+        return s * (1.0 - s)
+    if act == SOFTPLUS:
+        return _sigmoid(z)
+    if act == ERF:
+        return _TWO_OVER_SQRT_PI * math.exp(-z * z)
+    return _linear_piece(z, act == LEAKY_RELU, leak)[1]
 
 
 @njit(cache=True)
@@ -90,25 +237,162 @@ def output_and_derivative(v, output):
 
 
 @njit(cache=True)
-def _preactivations(X, W, b, a, act, leak, use_bias, scale, Z, v):
-    """Fill Z[r, i] = w_rᵀx_i + b_r and v_i = s Σ_r a_r σ(Z[r, i]) (sum in order r = 0..m−1)."""
+def _block_rows(m, n):
+    """Neurons per block: as many as fit in ``BLOCK_BYTES`` of pre-activations, at least one."""
+    return max(1, min(m, BLOCK_BYTES // (8 * n)))
+
+
+@njit(cache=True)
+def _data_operands(X):
+    """(Xᵀ, [X | 1]): the C-contiguous right operands of the pass-1 and pass-2 BLAS products."""
     n, d = X.shape
+    XT = np.empty((d, n))
+    X1 = np.ones((n, d + 1))
+    for i in range(n):
+        for k in range(d):
+            XT[k, i] = X[i, k]
+            X1[i, k] = X[i, k]
+    return XT, X1
+
+
+@njit(cache=True)
+def _product(XT, W, r0, Z):
+    """Z[j, i] = w_rᵀx_i for the neurons r = r0 + j, j < Z.shape[0]: one BLAS product W Xᵀ.
+
+    The passes add b_r in their elementwise loops, where it costs no extra sweep over Z.
+    """
+    np.dot(W[r0:r0 + Z.shape[0]], XT, Z)
+
+
+@njit(cache=True)
+def _preactivations(XT, W, b, use_bias, r0, Z):
+    """Z[j, i] = w_rᵀx_i + b_r for the neurons r = r0 + j, j < Z.shape[0]."""
+    nb, n = Z.shape
+    _product(XT, W, r0, Z)
+    if use_bias:
+        for j in range(nb):
+            br = b[r0 + j]
+            for i in range(n):
+                Z[j, i] += br
+
+
+@njit(cache=True, error_model="numpy")
+def _activate(Z, S, a, b, use_bias, r0, act, leak, keep, v):
+    """v_i += a_r σ(z_ir), z_ir = Z[j, i] + b_r, for r = r0 + j in the order of r (pass 1's share
+    of this block).
+
+    With ``keep``, Z is overwritten by σ'(z) and, when S has rows, S by σ(z): pass 2 reads them.
+    One loop per activation, so that each is free of the switch and vectorises. Except for erf,
+    σ' costs little once σ is known and is stored whether or not pass 2 reads it.
+    """
+    nb, n = Z.shape
+    leaky = act == LEAKY_RELU
+    for j in range(nb):
+        ar = a[r0 + j]
+        br = b[r0 + j] if use_bias else 0.0
+        if S.shape[0] > 0:
+            for i in range(n):
+                S[j, i] = activation(Z[j, i] + br, act, leak)
+        if act == SIGMOID:
+            for i in range(n):
+                s = _sigmoid(Z[j, i] + br)
+                v[i] += ar * s
+                Z[j, i] = s * (1.0 - s)
+        elif act == SOFTPLUS:
+            for i in range(n):
+                s, ds = _softplus(Z[j, i] + br)
+                v[i] += ar * s
+                Z[j, i] = ds
+        elif act != ERF:
+            for i in range(n):
+                s, ds = _linear_piece(Z[j, i] + br, leaky, leak)
+                v[i] += ar * s
+                Z[j, i] = ds
+        elif keep:
+            for i in range(n):
+                s, ds = activation_and_derivative(Z[j, i] + br, act, leak)
+                v[i] += ar * s
+                Z[j, i] = ds
+        else:
+            for i in range(n):
+                v[i] += ar * math.erf(Z[j, i] + br)
+
+
+@njit(cache=True, error_model="numpy")
+def _derive(Z, S, b, use_bias, r0, act, leak):
+    """With z_ir = Z[j, i] + b_r (r = r0 + j), overwrite Z by σ'(z) and, when S has rows, fill
+    S = σ(z): pass 2 recomputing pass 1's cache. One loop per activation, as in ``_activate``.
+    """
+    nb, n = Z.shape
+    leaky = act == LEAKY_RELU
+    for j in range(nb):
+        br = b[r0 + j] if use_bias else 0.0
+        if S.shape[0] > 0:
+            for i in range(n):
+                S[j, i] = activation(Z[j, i] + br, act, leak)
+        if act == SIGMOID:
+            for i in range(n):
+                s = _sigmoid(Z[j, i] + br)
+                Z[j, i] = s * (1.0 - s)
+        elif act == SOFTPLUS:
+            for i in range(n):
+                Z[j, i] = _sigmoid(Z[j, i] + br)
+        elif act != ERF:
+            for i in range(n):
+                Z[j, i] = _linear_piece(Z[j, i] + br, leaky, leak)[1]
+        else:
+            for i in range(n):
+                Z[j, i] = derivative(Z[j, i] + br, act, leak)
+
+
+@njit(cache=True)
+def _record_signs(XT, W, b, use_bias, rows, Z, sign0):
+    """sign0[r, i] = 1{z_ir ≥ 0} at the current parameters, block by block in Z's first rows."""
     m = W.shape[0]
-    for i in range(n):
-        v[i] = 0.0
-    for r in range(m):
-        br = b[r] if use_bias else 0.0
-        ar = a[r]
+    for r0 in range(0, m, rows):
+        nb = min(rows, m - r0)
+        Zb = Z[:nb]
+        _preactivations(XT, W, b, use_bias, r0, Zb)
+        for j in range(nb):
+            for i in range(Zb.shape[1]):
+                sign0[r0 + j, i] = Zb[j, i] >= 0.0
+
+
+@njit(cache=True)
+def _count_flips(Z, b, use_bias, r0, sign0):
+    """#{(j, i): 1{Z[j, i] + b_r ≥ 0} ≠ sign0[r, i]}, r = r0 + j."""
+    nb, n = Z.shape
+    count = 0
+    for j in range(nb):
+        br = b[r0 + j] if use_bias else 0.0
         for i in range(n):
-            z = 0.0
-            for k in range(d):
-                z += W[r, k] * X[i, k]
-            z += br
-            Z[r, i] = z
-            s, _ = activation_and_derivative(z, act, leak)
-            v[i] += ar * s
-    for i in range(n):
+            if (Z[j, i] + br >= 0.0) != sign0[r0 + j, i]:
+                count += 1
+    return count
+
+
+@njit(cache=True)
+def _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, v, sign0):
+    """Pass 1: v_i = s Σ_r a_r σ(z_ir) over blocks of ``rows`` neurons; return the flip count.
+
+    Z has either m rows, and then keeps σ'(z) (and S, when it has rows, σ(z)) of every pair for
+    pass 2, or one block's rows as workspace. Flips against ``sign0`` are counted when it has rows.
+    """
+    m = W.shape[0]
+    cached = Z.shape[0] == m
+    v[:] = 0.0
+    flips = 0
+    for r0 in range(0, m, rows):
+        nb = min(rows, m - r0)
+        lo = r0 if cached else 0
+        Zb = Z[lo:lo + nb]
+        _product(XT, W, r0, Zb)
+        if sign0.shape[0] > 0:
+            flips += _count_flips(Zb, b, use_bias, r0, sign0)
+        _activate(Zb, S[lo:lo + nb], a, b, use_bias, r0, act, leak, cached, v)
+    for i in range(v.shape[0]):
         v[i] *= scale
+    return flips
 
 
 @njit(cache=True)
@@ -127,38 +411,55 @@ def _residuals(v, y, output, loss_kind, f, e):
 
 
 @njit(cache=True)
-def _backward(X, a, act, leak, use_bias, scale, Z, e, want_w, want_b, want_a, gW, gb, ga):
-    """Gradient of the loss from the stored pre-activations and residuals (module docstring)."""
-    n, d = X.shape
-    m = Z.shape[0]
-    for r in range(m):
-        sum_a = 0.0
-        sum_b = 0.0
-        for k in range(d):
-            gW[r, k] = 0.0
-        for i in range(n):
-            s, ds = activation_and_derivative(Z[r, i], act, leak)
-            ei = e[i]
-            sum_a += ei * s
-            t = ei * ds
-            sum_b += t
-            if want_w:
-                for k in range(d):
-                    gW[r, k] += t * X[i, k]
-        c = scale * a[r]
-        for k in range(d):
-            gW[r, k] *= c
-        gb[r] = c * sum_b if (want_b and use_bias) else 0.0
-        ga[r] = scale * sum_a if want_a else 0.0
+def _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, e, G, ga):
+    """Pass 2: G = [∂L/∂W | ∂L/∂b] (m × (d+1)) when G has rows, ga = ∂L/∂a when S has rows.
+
+    Z and S are pass 1's (see ``_forward_pass``). Per block, T_ri = s a_r e_i σ'(z_ir) overwrites
+    σ'(Z) and G_blk = T [X | 1]; ga_blk = s σ(Z) e. Without biases, G's last column means nothing.
+    """
+    m = W.shape[0]
+    n = e.shape[0]
+    cached = Z.shape[0] == m
+    want_wb = G.shape[0] > 0
+    want_a = S.shape[0] > 0
+    for r0 in range(0, m, rows):
+        nb = min(rows, m - r0)
+        lo = r0 if cached else 0
+        Zb = Z[lo:lo + nb]
+        Sb = S[lo:lo + nb]
+        if not cached:
+            _product(XT, W, r0, Zb)
+            _derive(Zb, Sb, b, use_bias, r0, act, leak)
+        if want_a:
+            gab = ga[r0:r0 + nb]
+            np.dot(Sb, e, gab)
+            for j in range(nb):
+                gab[j] *= scale
+        if want_wb:
+            for j in range(nb):
+                c = scale * a[r0 + j]
+                for i in range(n):
+                    Zb[j, i] *= c * e[i]
+            np.dot(Zb, X1, G[r0:r0 + nb])
+
+
+@njit(cache=True)
+def _workspace(m, n):
+    """(rows, Z): the block size and pass 1's array, all m rows when they fit in ``CACHE_BYTES``."""
+    rows = _block_rows(m, n)
+    return rows, np.empty((m if 8 * m * n <= CACHE_BYTES else rows, n))
 
 
 @njit(cache=True)
 def forward(X, W, b, a, act, leak, use_bias, scale, output):
     """Network outputs f(x_i) for every row of X."""
     n = X.shape[0]
-    Z = np.empty((W.shape[0], n))
+    m = W.shape[0]
+    XT, _ = _data_operands(X)
+    rows = _block_rows(m, n)
     v = np.empty(n)
-    _preactivations(X, W, b, a, act, leak, use_bias, scale, Z, v)
+    _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, np.empty((rows, n)),
+                  np.empty((0, n)), v, np.empty((0, n), dtype=np.bool_))
     f = np.empty(n)
     for i in range(n):
         f[i], _ = output_and_derivative(v[i], output)
@@ -168,19 +469,22 @@ def forward(X, W, b, a, act, leak, use_bias, scale, output):
 @njit(cache=True)
 def loss_and_gradient(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind):
     """(L, ∂L/∂W, ∂L/∂b, ∂L/∂a) with every group's gradient (∂L/∂b = 0 without biases)."""
-    n = X.shape[0]
+    n, d = X.shape
     m = W.shape[0]
-    Z = np.empty((m, n))
+    XT, X1 = _data_operands(X)
+    rows, Z = _workspace(m, n)
+    S = np.empty_like(Z)
+    G = np.empty((m, d + 1))
+    ga = np.empty(m)
     v = np.empty(n)
     f = np.empty(n)
     e = np.empty(n)
-    _preactivations(X, W, b, a, act, leak, use_bias, scale, Z, v)
+    _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, v,
+                  np.empty((0, n), dtype=np.bool_))
     loss = _residuals(v, y, output, loss_kind, f, e)
-    gW = np.empty_like(W)
-    gb = np.empty(m)
-    ga = np.empty(m)
-    _backward(X, a, act, leak, use_bias, scale, Z, e, True, True, True, gW, gb, ga)
-    return loss, gW, gb, ga
+    _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, e, G, ga)
+    gb = G[:, d].copy() if use_bias else np.zeros(m)
+    return loss, np.ascontiguousarray(G[:, :d]), gb, ga
 
 
 @njit(cache=True)
@@ -218,14 +522,47 @@ def _gram_from_preactivations(X, a, act, leak, use_bias, scale, Z, with_w, with_
 @njit(cache=True)
 def empirical_gram(X, W, b, a, act, leak, use_bias, scale, with_w, with_b, with_a):
     """Empirical NTK Gram matrix of the pre-output function at parameters (W, b, a)."""
-    n = X.shape[0]
-    Z = np.empty((W.shape[0], n))
-    v = np.empty(n)
-    _preactivations(X, W, b, a, act, leak, use_bias, scale, Z, v)
+    XT, _ = _data_operands(X)
+    Z = np.empty((W.shape[0], X.shape[0]))
+    _preactivations(XT, W, b, use_bias, 0, Z)
     return _gram_from_preactivations(X, a, act, leak, use_bias, scale, Z, with_w, with_b, with_a)
 
 
 @njit(cache=True)
+def _record_movement(W, W0, k, move_max, move_frob):
+    """move_max[k] = max_r ‖w_r − w_r(0)‖, move_frob[k] = ‖W − W(0)‖_F."""
+    m, d = W.shape
+    worst = 0.0
+    total = 0.0
+    for r in range(m):
+        sq = 0.0
+        for j in range(d):
+            diff = W[r, j] - W0[r, j]
+            sq += diff * diff
+        total += sq
+        if sq > worst:
+            worst = sq
+    move_max[k] = math.sqrt(worst)
+    move_frob[k] = math.sqrt(total)
+
+
+@njit(cache=True)
+def _update(W, b, a, G, ga, eta, train_w, train_b, train_a):
+    """θ ← θ − η ∇L on the trained groups; G's last column is ∂L/∂b."""
+    m, d = W.shape
+    if train_w:
+        for r in range(m):
+            for j in range(d):
+                W[r, j] -= eta * G[r, j]
+    if train_b:
+        for r in range(m):
+            b[r] -= eta * G[r, d]
+    if train_a:
+        for r in range(m):
+            a[r] -= eta * ga[r]
+
+
+@njit(cache=True, nogil=True)
 def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
              train_w, train_b, train_a, eta, steps, gram_every,
              losses, move_max, move_frob, flips, preds, gram_lmin):
@@ -236,85 +573,67 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
     move_frob[k] = ‖W(k) − W(0)‖_F, flips[k] = #{(i, r): 1{z_ir(k) ≥ 0} ≠ 1{z_ir(0) ≥ 0}},
     preds[k] = (f(x_1), …, f(x_n)) at step k, and gram_lmin[j] = λ_min(H(θ_{j·gram_every})) over the
     trained groups. A non-finite loss at step k stops the run and returns k: records from k on are
-    left unwritten and must not be read.
+    left unwritten and must not be read. Every work array is allocated here, once per run.
     """
     n, d = X.shape
     m = W.shape[0]
-    Z = np.empty((m, n))
+    XT, X1 = _data_operands(X)
+    rows, Z = _workspace(m, n)
+    S = np.empty((Z.shape[0] if train_a else 0, n))
+    train_b = train_b and use_bias
+    G = np.empty((m if train_w or train_b else 0, d + 1))
+    ga = np.empty(m)
     v = np.empty(n)
     f = np.empty(n)
     e = np.empty(n)
-    gW = np.empty((m, d))
-    gb = np.empty(m)
-    ga = np.empty(m)
     track_move = move_max.shape[0] > 0
-    track_flips = flips.shape[0] > 0
-    track_preds = preds.shape[0] > 0
     W0 = W.copy() if track_move else np.empty((0, d))
-    Z0 = np.empty((m, n)) if track_flips else np.empty((0, 0))
+    sign0 = np.empty((m if flips.shape[0] > 0 else 0, n), dtype=np.bool_)
+    if flips.shape[0] > 0:
+        _record_signs(XT, W, b, use_bias, rows, Z, sign0)
+    Zgram = np.empty((m if gram_every > 0 else 0, n))
     for k in range(steps + 1):
-        _preactivations(X, W, b, a, act, leak, use_bias, scale, Z, v)
+        flipped = _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, v, sign0)
         loss = _residuals(v, y, output, loss_kind, f, e)
         if not math.isfinite(loss):
             return k
         losses[k] = loss
-        if track_preds:
+        if preds.shape[0] > 0:
             for i in range(n):
                 preds[k, i] = f[i]
         if track_move:
-            worst = 0.0
-            total = 0.0
-            for r in range(m):
-                sq = 0.0
-                for j in range(d):
-                    diff = W[r, j] - W0[r, j]
-                    sq += diff * diff
-                total += sq
-                if sq > worst:
-                    worst = sq
-            move_max[k] = math.sqrt(worst)
-            move_frob[k] = math.sqrt(total)
-        if track_flips:
-            if k == 0:
-                Z0[:, :] = Z
-            count = 0
-            for r in range(m):
-                for i in range(n):
-                    if (Z[r, i] >= 0.0) != (Z0[r, i] >= 0.0):
-                        count += 1
-            flips[k] = count
+            _record_movement(W, W0, k, move_max, move_frob)
+        if flips.shape[0] > 0:
+            flips[k] = flipped
         if gram_every > 0 and k % gram_every == 0:
-            H = _gram_from_preactivations(X, a, act, leak, use_bias, scale, Z,
+            _preactivations(XT, W, b, use_bias, 0, Zgram)
+            H = _gram_from_preactivations(X, a, act, leak, use_bias, scale, Zgram,
                                           train_w, train_b, train_a)
             gram_lmin[k // gram_every] = np.linalg.eigvalsh(H)[0]
         if k == steps:
             break
-        _backward(X, a, act, leak, use_bias, scale, Z, e, train_w, train_b, train_a, gW, gb, ga)
-        if train_w:
-            for r in range(m):
-                for j in range(d):
-                    W[r, j] -= eta * gW[r, j]
-        if train_b and use_bias:
-            for r in range(m):
-                b[r] -= eta * gb[r]
-        if train_a:
-            for r in range(m):
-                a[r] -= eta * ga[r]
+        _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, e, G, ga)
+        _update(W, b, a, G, ga, eta, train_w, train_b, train_a)
     return -1
 
 
-@njit(cache=True, parallel=True)
 def gd_run_batch(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
                  train_w, train_b, train_a, eta, steps, gram_every,
                  losses, move_max, move_frob, flips, preds, gram_lmin, diverged_at):
-    """S independent GD runs of one problem, one per leading index, spread over the cores.
+    """S independent GD runs of one problem, one per leading index, on ``numba.get_num_threads()``
+    threads; diverged_at[s] gets run s's ``gd_run`` status.
 
-    Each run executes exactly ``gd_run`` on its own slices, so run s of a batch is
-    bit-identical to the single run from the same initial parameters.
+    Each run is a call of ``gd_run`` (compiled ``nogil``, so the threads run at once) on its own
+    slices, so run s of a batch is bit-identical to the single run from the same initial
+    parameters. Python threads rather than a ``prange`` kernel: no second compilation of the
+    whole GD loop as a parallel kernel, and no nested parallelism under the BLAS threads.
     """
-    S = W.shape[0]
-    for s in prange(S):
+    def run(s):
         diverged_at[s] = gd_run(X, y, W[s], b[s], a[s], act, leak, use_bias, scale, output,
-                                  loss_kind, train_w, train_b, train_a, eta, steps, gram_every,
-                                  losses[s], move_max[s], move_frob[s], flips[s], preds[s],
-                                  gram_lmin[s])
+                                loss_kind, train_w, train_b, train_a, eta, steps, gram_every,
+                                losses[s], move_max[s], move_frob[s], flips[s], preds[s],
+                                gram_lmin[s])
+
+    runs = W.shape[0]
+    with ThreadPoolExecutor(max_workers=min(runs, numba.get_num_threads())) as pool:
+        list(pool.map(run, range(runs)))  # waits for every run, re-raising the first error
