@@ -86,13 +86,37 @@ def test_theorem13_bound_and_literal_numbers():
 
 
 def test_contraction_failure_rule():
-    eta, nu = 0.1, 0.0
-    assert not sl._contraction_failure(np.array([1.0, 0.9, 0.9, 0.5]), eta, nu)[0]
-    assert sl._contraction_failure(np.array([1.0, 0.9, 0.91]), eta, nu)[0]
-    # A run that never moved has v* = w₀: distance 0 throughout, not a failure.
-    assert not sl._contraction_failure(np.zeros(5), eta, nu)[0]
+    eta, nu, rho = 0.1, 0.0, 1e-16
+    assert not sl._contraction_failure(np.array([1.0, 0.81, 0.81, 0.25]), eta, nu, rho)[0]
+    assert sl._contraction_failure(np.array([1.0, 0.81, 0.83]), eta, nu, rho)[0]
+    # The tolerance is 10ρ (ρ floored at the unit roundoff 1.1e-16): growth by 2 ulps passes,
+    # growth by 5e-15 does not.
+    assert not sl._contraction_failure(np.array([1.0, 1.0 + 5e-16]), eta, nu, rho)[0]
+    assert sl._contraction_failure(np.array([1.0, 1.0 + 5e-15]), eta, nu, rho)[0]
+    # A run that never moved has v* = w₀: distance 0 throughout, not a failure; moving away from
+    # a zero distance is, and so is a NaN (a diverged run) anywhere.
+    assert not sl._contraction_failure(np.zeros(5), eta, nu, rho)[0]
+    assert sl._contraction_failure(np.array([1.0, 0.0, 0.5]), eta, nu, rho)[0]
+    for bad in ([1.0, np.nan, 0.5], [1.0, 0.5, np.nan], [np.nan] * 3):
+        assert sl._contraction_failure(np.array(bad), eta, nu, rho)[0]
+    assert sl._contraction_failure(np.array([1.0, 0.5]), eta, nu, np.nan)[0]
     # The planted rate: ν = 1/η demands a halving of the squared distance per step.
-    assert sl._contraction_failure(np.array([1.0, 0.8]), eta, 1.0 / eta)[0]
+    assert sl._contraction_failure(np.array([1.0, 0.64]), eta, 1.0 / eta, rho)[0]
+
+
+def test_squared_distances_and_their_measured_rounding():
+    rng = np.random.default_rng(3)
+    w0 = rng.standard_normal(64)
+    kept = w0 + np.cumsum(0.01 * rng.standard_normal((20, 64)), axis=0)
+    reference = kept[-1] + 1e-3
+    d2, rho = sl._squared_distances(kept, reference, w0)
+    assert_allclose(d2, [math.fsum((row - reference) ** 2) for row in kept], rtol=1e-14)
+    # Two roundings of a sum of 64 squares: a few ulps apart, and rarely all equal.
+    assert 0.0 < rho < 64 * np.finfo(float).eps
+    # A run that never moved: distance 0 everywhere, rounding 0.
+    still = np.tile(w0, (5, 1))
+    d2, rho = sl._squared_distances(still, w0, w0)
+    assert np.all(d2 == 0.0) and rho == 0.0
 
 
 def test_gradient_norms_from_predictions_match_the_gradient():
@@ -146,13 +170,21 @@ def test_density_bound_rejects_d2_and_grows_like_sqrt_d():
                     rtol=0.01)
 
 
-def test_dim_trials_picks_the_worst_median_and_skips_stalled_runs():
+def test_worst_radius_skips_stalled_runs_before_choosing():
     test = np.array([[0.1, 0.1, 0.9, 0.1, 0.1], [0.2, 0.9, 0.2, 0.2, 0.2]])
     stalled = np.array([[False, False, True, False, False], [False, True, False, False, False]])
-    k, kept = sl._dim_trials(test, stalled, 3)
-    # The median (0.1 vs 0.2) picks row 1 although one stalled run inflates each row's mean.
+    k, kept = sl._worst_radius(test, stalled, 3)
     assert k == 1 and list(kept) == [0, 2, 3]
-    assert sl._dim_trials(test, np.ones_like(stalled), 1)[1] is None
+    # Two stalled runs would make row 0's median over all its runs 0.5 (> 0.2); over its usable
+    # runs it is 0.1, so row 1 is the worst.
+    test = np.array([[0.5, 0.5, 0.1, 0.1], [0.2, 0.2, 0.2, 0.2]])
+    stalled = np.array([[True, True, False, False], [False, False, False, False]])
+    k, kept = sl._worst_radius(test, stalled, 2)
+    assert k == 1 and list(kept) == [0, 1]
+    # Too few usable runs at any radius: (that radius, None).
+    assert sl._worst_radius(test, stalled, 3) == (0, None)
+    assert sl._usable_trials(np.array([True, False, True, False]), 2).tolist() == [1, 3]
+    assert sl._usable_trials(np.array([True, False, True]), 2) is None
 
 
 def test_eq2_errors_shapes_determinism_and_stalled_rule():
@@ -177,3 +209,95 @@ def test_width_sizes_keep_n_fixed_and_fit_the_upper_half():
         assert list(widths) == sorted(widths) and trials >= 2
         x, _ = stats.asymptotic_tail(widths, np.ones(len(widths)), fraction=sl.WIDTH_TAIL)
         assert x[0] >= 32 and n >= 16 * widths[-1]
+
+
+def test_gradient_data_never_shares_a_stream_with_a_network():
+    profile = engine.get_profile("ci")
+    for seed in (0, 3):
+        for instance in sl._grad_instances(sl.gradient_norm, "relaxed", profile, seed):
+            networks = set(instance.seeds) | {s + engine.CONFIRM_SEED_OFFSET
+                                              for s in range(seed * sl.SEED_STRIDE,
+                                                             seed * sl.SEED_STRIDE
+                                                             + profile.confirm_seeds)}
+            assert instance.data.seed not in networks
+
+
+# A NaN statistic must never count as "within the bound": each measure, with its inner
+# computation replaced by one returning NaN, must not HOLD.
+TINY = engine.Profile("ci", seeds=2, confirm_seeds=2, search_examples=0, budget=1e10)
+
+
+def _nan_like(z, *args, **kwargs):
+    return np.full(np.shape(z), np.nan)
+
+
+def test_nan_cannot_hold_prop21(monkeypatch):
+    monkeypatch.setitem(sl.PROP21_NEURONS, "ci", 20_000)
+    monkeypatch.setattr(sl, "prop21_closed_form", _nan_like)
+    assert sl._prop21_measure(sl.prop21, "literal", TINY, 0).state == engine.INCONCLUSIVE
+
+
+def test_nan_cannot_hold_prop22(monkeypatch):
+    monkeypatch.setattr(sl, "prop22_derivative", _nan_like)
+    assert sl._prop22_measure(sl.prop22, "literal", TINY, 0).state != engine.HOLDS
+
+
+def test_nan_cannot_hold_gamma(monkeypatch):
+    monkeypatch.setitem(sl.GAMMA_SAMPLES, "ci", 500)
+
+    class NanTest:
+        statistic = pvalue = math.nan
+
+    monkeypatch.setattr(sl.sps, "kstest", lambda *a, **k: NanTest())
+    assert sl._gamma_measure(sl.gamma_prime, "literal", TINY, 0).state == engine.INCONCLUSIVE
+
+
+def test_nan_cannot_hold_gradient_norm(monkeypatch):
+    monkeypatch.setattr(sl, "_gradient_norms", lambda outcome: np.array([1.0, np.nan]))
+    assert not sl.gradient_norm.conclusion.evaluate(None, {"gradient_bound": 16.0}).holds
+
+
+def test_nan_cannot_hold_gap(monkeypatch):
+    monkeypatch.setattr(sl, "_gap_trial", lambda r, n, steps, trial: (math.nan, math.nan))
+    assert sl._gap_measure(sl.gen_gap, "literal", TINY, 0).state != engine.HOLDS
+
+
+def test_nan_cannot_hold_contraction(monkeypatch):
+    steps = sl.CONTRACTION["steps"]
+
+    def runs(seeds, eta_factor):
+        d2 = np.linspace(1.0, 0.5, steps + 1)
+        d2[steps // 2] = np.nan
+        return eta_factor / 64, [(d2, 1e-16, 18.0, np.ones(steps + 1)) for _ in seeds]
+
+    monkeypatch.setattr(sl, "_contraction_runs", runs)
+    assert sl._contraction_measure(sl.contraction, "relaxed", TINY, 0).state != engine.HOLDS
+
+
+def test_nan_cannot_hold_ablation(monkeypatch):
+    monkeypatch.setattr(sl, "_ablation_errors",
+                        lambda d, r, n, steps, seeds: tuple(np.full(len(seeds), np.nan)
+                                                            for _ in range(4)))
+    assert sl._ablation_measure(sl.ablation, "relaxed", TINY, 0).state == engine.INCONCLUSIVE
+
+
+def test_nan_cannot_hold_theorem9(monkeypatch):
+    monkeypatch.setitem(sl.T9_NEURONS, "ci", 20_000)
+    monkeypatch.setattr(sl, "prop22_f", _nan_like)
+    assert sl._t9_measure(sl.reference, "relaxed", TINY, 0).state == engine.INCONCLUSIVE
+
+
+def _nan_eq2_errors(norm, scale, d, r, n, lambdas, seeds):
+    shape = (len(lambdas), len(seeds))
+    nan = np.full(shape, np.nan)
+    return nan, nan, nan, np.full(shape, 0.25), np.zeros(shape, dtype=bool), 0
+
+
+def test_nan_cannot_hold_width_scaling(monkeypatch):
+    monkeypatch.setattr(sl, "_eq2_errors", _nan_eq2_errors)
+    assert sl._width_measure(sl.width_scaling, "relaxed", TINY, 0).state == engine.INCONCLUSIVE
+
+
+def test_nan_cannot_hold_dimension_scaling(monkeypatch):
+    monkeypatch.setattr(sl, "_eq2_errors", _nan_eq2_errors)
+    assert sl._dim_measure(sl.dimension_scaling, "relaxed", TINY, 0).state == engine.INCONCLUSIVE

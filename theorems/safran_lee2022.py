@@ -10,8 +10,10 @@ says so in literal mode, and the checks are the ones that hold or can be measure
 
 * exact identities: Proposition 21's truncated feature means, Proposition 22's properties of f_ξ,
   the norm density γ'_d of D'_d (Eq. (5));
-* bounds at any size: ‖∇F̂(w_t)‖ ≤ 2√r along GD (App. G.2), Theorem 13's generalisation gap;
-* the single-neuron contraction of Eq. (66) towards a well-trained reference;
+* bounds at any size: ‖∇F̂(w_t)‖ ≤ 2√r along GD (App. G.2; true for every w, so a check of our
+  gradient), Theorem 13's generalisation gap;
+* Eq. (66) at laptop sizes: GD on the output weights does not move away from a well-trained
+  reference (its contraction factor 1 − ην/2 is 1 − 10⁻¹⁵ there, within rounding);
 * the clip ablation (an illustration: the paper makes no quantitative claim at laptop scale);
 * Theorem 9's reference vector as printed versus normalised per truncation group (a finding);
 * Theorem 8's scaling: the observed order of the test error in the width r (|Cauchy| and Gaussian
@@ -55,11 +57,18 @@ CAUCHY_MASS_BELOW_2 = 2.0 / math.pi * math.atan(2.0)
 # The radius of the ball indicator in every run: the middle of Theorem 8's λ ∈ [1, 2] (and the
 # THEOREMS.md quick run's λ = 1.5).
 LAMBDA = 1.5
-# Seeds of a measurement: base·100000 + j (as du2019), data sets offset from the features' seeds
-# so that a trial's sample and its network are independent draws.
+# Seeds of a measurement: base·100000 + j (as du2019) for trial j's network, and every other random
+# object of a claim offset from them, so that no two objects of one claim share a default_rng
+# stream (a shared stream makes them proportional draws, not independent ones): a trial's sample
+# and held-out set, Eq. (1)'s initialisations and the bootstrap of an order fit. The ranges stay
+# disjoint while base·100000 + 10⁶ (the engine's confirmation offset) + trials < 5·10⁷, i.e. for
+# base seeds below ~490. Across claims, trial j of one study may share streams with trial j of
+# another: they are separate checks, never combined.
 SEED_STRIDE = 100_000
 DATA_SEED_OFFSET = 50_000_000
 TEST_SEED_OFFSET = 70_000_000
+EQ1_INIT_SEED_OFFSET = 80_000_000
+BOOTSTRAP_SEED_OFFSET = 90_000_000
 
 
 def literal_reason(C=CAUCHY_MASS_BELOW_2, eps=0.1):
@@ -78,6 +87,18 @@ def literal_reason(C=CAUCHY_MASS_BELOW_2, eps=0.1):
 def _trial_seeds(seed, count, offset=0):
     start = seed * SEED_STRIDE + offset
     return tuple(range(start, start + count))
+
+
+def _nonfinite(statistics):
+    """The names of the statistics (name → number or array) that are not all finite."""
+    return [name for name, v in statistics.items() if not np.all(np.isfinite(v))]
+
+
+def _nonfinite_finding(names, values, plots=()):
+    """INCONCLUSIVE: a NaN or infinite statistic is never "within a bound" (nor outside one)."""
+    return Finding(engine.INCONCLUSIVE, "non-finite statistic(s) " + ", ".join(names)
+                   + ": no verdict (a broken computation, reported rather than judged)", values,
+                   plots)
 
 
 def _rate_text(judgement):
@@ -119,7 +140,7 @@ def _prop21_measure(study, mode, profile, seed):
     X = np.outer(PROP21_NORMS, direction)
     K = 2 * len(PROP21_NORMS)
     zcrit = float(sps.norm.ppf(1.0 - PROP21_ALPHA / (2 * K)))
-    values, series, worst = {}, [], 0.0
+    values, series, zs = {}, [], []
     for name, cut in zip(("b0", "b1"), PROP21_CUTS):
         keep = B >= cut
         Xt = feat.features(X, U[keep], B[keep])
@@ -128,7 +149,7 @@ def _prop21_measure(study, mode, profile, seed):
         closed = prop21_closed_form(np.array(PROP21_NORMS), cut,
                                     study.options["constant"] if cut == 0.0 else 2 / math.pi)
         z = np.abs(mean - closed) / se
-        worst = max(worst, float(z.max()))
+        zs.append(z)
         values[f"{name}_neurons"] = int(keep.sum())
         values[f"{name}_max_abs_z"] = float(z.max())
         values[f"{name}_max_abs_error"] = float(np.max(np.abs(mean - closed)))
@@ -136,15 +157,20 @@ def _prop21_measure(study, mode, profile, seed):
                           tuple(zcrit * se)),
                    Series(f"closed form, B ≥ {cut:.3g}", PROP21_NORMS, closed, "-")]
     values["z_critical"] = zcrit
-    state = engine.VIOLATED if worst > zcrit else engine.HOLDS
+    # np.max propagates a NaN (Python's max would drop it), and a NaN is never ≤ zcrit.
+    worst = float(np.max(zs))
+    holds = worst <= zcrit
     reason = (f"largest |Monte Carlo − closed form| / SE = {worst:.3g} "
-              f"{'>' if worst > zcrit else '≤'} {zcrit:.3g} (two-sided, Bonferroni over {K} "
+              f"{'≤' if holds else '>'} {zcrit:.3g} (two-sided, Bonferroni over {K} "
               f"points, family-wise α = {PROP21_ALPHA}); {values['b0_neurons']} and "
               f"{values['b1_neurons']} neurons kept from {r} (d = {PROP21_DIM})")
     plot = Plot("prop21", "Proposition 21: truncated mean of erf features", "‖x‖",
                 "E[erf(⟨U, x⟩ + B) | B ≥ cut]", tuple(series), xscale="symlog",
                 caption=f"error bars: ±{zcrit:.2f} SE")
-    return Finding(state, reason, values, (plot,))
+    bad = _nonfinite(dict(z=worst))
+    if bad:
+        return _nonfinite_finding(bad, values, (plot,))
+    return Finding(engine.HOLDS if holds else engine.VIOLATED, reason, values, (plot,))
 
 
 prop21 = Study(
@@ -213,9 +239,11 @@ def _prop22_measure(study, mode, profile, seed):
     lam = np.linspace(1.0, 2.0, 1001)
     xi_lam = prop22_root_xi(lam)
     z_d = np.linspace(0.9, 2.1, 2001)
-    min_slope = float(min(np.abs(prop22_derivative(z_d, xi)).min() for xi in PROP22_XI))
+    # np.min / np.max over arrays propagate a NaN (Python's min / max over a generator can drop
+    # one), and every check below is written so that a NaN fails it.
+    min_slope = float(np.min([np.abs(prop22_derivative(z_d, xi)) for xi in PROP22_XI]))
     z_tail = np.geomspace(10.0, 1e6, 4000)
-    tail = float(max(np.max(prop22_f(z_tail, xi) * 50.0 * z_tail) for xi in PROP22_XI))
+    tail = float(np.max([prop22_f(z_tail, xi) * 50.0 * z_tail for xi in PROP22_XI]))
     zstar = prop22_zstar(PROP22_XI)
     z_mono = np.linspace(1e-3, 20.0, 20000)
     order_ok = True
@@ -223,8 +251,8 @@ def _prop22_measure(study, mode, profile, seed):
         slope = prop22_derivative(z_mono, xi)
         order_ok &= bool(np.all(slope[z_mono < zs] < 0) and np.all(slope[z_mono > zs] > 0))
     z_all = np.linspace(0.0, 50.0, 5001)
-    summand_max = float(max(prop21_closed_form(z_all, 0.0).max(),
-                            XI_RANGE[1] * prop21_closed_form(z_all, PROP21_CUTS[1]).max()))
+    summand_max = float(np.max([prop21_closed_form(z_all, 0.0),
+                                XI_RANGE[1] * prop21_closed_form(z_all, PROP21_CUTS[1])]))
     checks = {
         "item 2: ξ_λ ∈ [0.45, 0.472] for λ ∈ [1, 2]":
             o["xi_low"] <= xi_lam.min() and xi_lam.max() <= XI_RANGE[1],
@@ -239,6 +267,10 @@ def _prop22_measure(study, mode, profile, seed):
     values = dict(xi_lambda_min=float(xi_lam.min()), xi_lambda_max=float(xi_lam.max()),
                   zstar_min=float(zstar.min()), zstar_max=float(zstar.max()),
                   min_abs_slope=min_slope, tail_max_50zf=tail, summand_max=summand_max)
+    bad = _nonfinite(dict(xi_lambda=xi_lam, zstar=zstar, min_abs_slope=min_slope,
+                          tail_max_50zf=tail, summand_max=summand_max))
+    if bad:
+        return _nonfinite_finding(bad, values)
     reason = ("all items hold on the grids" if not failed else "fails: " + "; ".join(failed)) + (
         f" (ξ_λ ∈ [{xi_lam.min():.5f}, {xi_lam.max():.5f}], z* ∈ [{zstar.min():.4f}, "
         f"{zstar.max():.4f}], min |f'_ξ| on [0.9, 2.1] = {min_slope:.5f} vs "
@@ -322,16 +354,22 @@ def _gamma_measure(study, mode, profile, seed):
         series += [Series(f"histogram d = {d}", centres, hist, "."),
                    Series(f"γ'_{d}", grid[::2000], dens[::2000] / mass, "-")]
     level = GAMMA_ALPHA / len(GAMMA_DIMS)
-    worst = min(pvalues)
-    mass_off = max(abs(values[f"d{d}_mass"] - 1.0) for d in GAMMA_DIMS)
+    # np.min / np.max propagate a NaN, and both tests are "x within bound" comparisons that a NaN
+    # fails.
+    worst = float(np.min(pvalues))
+    mass_off = float(np.max([abs(values[f"d{d}_mass"] - 1.0) for d in GAMMA_DIMS]))
     # The density is a normalised one exactly when its mass is 1 to quadrature accuracy (1e-9).
-    bad = worst < level or (shift == 0 and mass_off > 1e-9)
+    ks_ok = worst >= level
+    holds = ks_ok and (shift != 0 or mass_off <= 1e-9)
     reason = (f"smallest KS p-value over d ∈ {GAMMA_DIMS} is {worst:.3g} "
-              f"{'<' if worst < level else '≥'} {level:.3g} (α = {GAMMA_ALPHA}, Bonferroni), "
+              f"{'≥' if ks_ok else '<'} {level:.3g} (α = {GAMMA_ALPHA}, Bonferroni), "
               f"N = {N} per d; |∫γ'_d − 1| ≤ {mass_off:.2g}")
     plot = Plot("gamma_prime", "‖x₁ + x₂‖ for x₁, x₂ uniform on S^{d−1}", "t", "density",
                 tuple(series))
-    return Finding(engine.VIOLATED if bad else engine.HOLDS, reason, values, (plot,))
+    bad = _nonfinite(dict(ks_pvalue=worst, mass=mass_off))
+    if bad:
+        return _nonfinite_finding(bad, values, (plot,))
+    return Finding(engine.HOLDS if holds else engine.VIOLATED, reason, values, (plot,))
 
 
 gamma_prime = Study(
@@ -358,7 +396,12 @@ GAMMA_PLANTED = gamma_prime.variant(
 # -------------------------------------------------------------------------------------------------
 # 4. ‖∇F̂(w_t)‖ ≤ 2√r along GD (a Theorem: the engine's per-seed judgement on the general kernel)
 
-GRAD_STEPS = 25
+# 10 steps: the largest ‖∇F̂(w_k)‖ of a run was at k ≤ 3 in each of 16 measured runs per data set
+# (tuned after that measurement; the bound holds for every w, so the step count only sets how many
+# iterates are checked).
+GRAD_STEPS = 10
+# The data's seeds (offset by DATA_SEED_OFFSET + base·SEED_STRIDE in _grad_instances, so that no
+# network seed shares their stream).
 GRAD_DATA = (
     feat.BallIndicatorSpec("radial", n=128, d=5, seed=11, options=(("norm", "cauchy"),),
                            radius=LAMBDA),
@@ -367,6 +410,9 @@ GRAD_DATA = (
                            options=(("norm", "uniform_ball"), ("scale", 2.0)), radius=2.0),
 )
 GRAD_WIDTH = 64
+# A quarter of the profile's seeds (8 in ci): the bound is deterministic (δ = 0: one failure
+# refutes it, none is all any count can show), so more seeds add little.
+GRAD_SEED_FRACTION = 4
 # |f − y| ≤ 1 needs labels in [0, 1]; a label off by rounding is not possible (0.0 / 1.0 exactly).
 
 
@@ -394,9 +440,9 @@ def gradient_conclusion(factor, formula, source):
 
 
 def _grad_instances(theorem, mode, profile, seed):
-    seeds = _trial_seeds(seed, profile.seeds)
-    return [Instance(replace(spec, seed=spec.seed + 1000 * seed), GRAD_WIDTH, 4.0 / GRAD_WIDTH,
-                     GRAD_STEPS, seeds) for spec in GRAD_DATA]
+    seeds = _trial_seeds(seed, max(2, profile.seeds // GRAD_SEED_FRACTION))
+    return [Instance(replace(spec, seed=DATA_SEED_OFFSET + seed * SEED_STRIDE + spec.seed),
+                     GRAD_WIDTH, 4.0 / GRAD_WIDTH, GRAD_STEPS, seeds) for spec in GRAD_DATA]
 
 
 gradient_norm = Theorem(
@@ -416,14 +462,21 @@ gradient_norm = Theorem(
                            _labels_in_unit_interval),),
     conclusion=gradient_conclusion(1.0, "‖∇F̂(w_k)‖ ≤ 2√r for all k", "App. G.2"),
     instances=_grad_instances,
-    notes=("A bound at any size, so literal and relaxed run the same instances: r = 64, n = 256, "
-           "η = 4/r, 50 steps, |Cauchy| norms with λ = 1.5 and a ball of radius 2 with λ = 2 "
-           "(every label 1). The gradient is recomputed from the general kernel's recorded "
-           "predictions and the initial hidden layer. Observed ‖∇F̂‖/(2√r) ≈ 0.2–0.3."),
+    notes=("What this can and cannot show: the bound holds for EVERY w by the triangle "
+           "inequality (|[z]_+^1 − y| ≤ 1 and ‖x̃‖ ≤ √r), not only along GD, so for a correct "
+           "gradient it cannot fail. It checks our gradient (recomputed from the general "
+           "kernel's recorded predictions and the initial hidden layer, with the clip's "
+           "derivative on the open interval) against the paper's bound; it says nothing about "
+           "GD. A bound at any size, so literal and relaxed run the same instances: r = 64, "
+           "n = 128, η = 4/r, 10 steps, 8 seeds (ci), |Cauchy| norms with λ = 1.5 and a ball of "
+           "radius 2 with λ = 2 (every label 1). Observed max ‖∇F̂‖/(2√r) ≈ 0.15–0.25, at "
+           "steps 0–3."),
 )
 GRAD_PLANTED = gradient_norm.variant(
     "bound_over_8", planted=True,
-    statement="PLANTED FALSE: ‖∇F̂(w_k)‖ ≤ 2√r/8 (observed maxima ≈ 0.2–0.3 × 2√r).",
+    statement=("PLANTED FALSE: ‖∇F̂(w_k)‖ ≤ 2√r/8 (1/8 tuned after measurement: the observed "
+               "maxima are ≈ 0.15–0.25 × 2√r: it failed on 8/8 seeds and 60/64 fresh ones in "
+               "ci)."),
     conclusion=gradient_conclusion(1.0 / 8.0, "‖∇F̂(w_k)‖ ≤ √r/4", "planted"))
 
 
@@ -431,8 +484,12 @@ GRAD_PLANTED = gradient_norm.variant(
 # 5. Theorem 13: F(w) ≤ F̂(w) + 4√(r/n) + 4√(2 ln(4/δ)/n) for ‖w‖ ≤ 1
 
 GAP_DELTA = 0.1
-# (r, n, steps): one size where the bound is below 1 (non-trivial, F ≤ 1 always) and one where
-# GD overfits visibly (r = n), so that a bound 1/100 of Theorem 13's is refutable.
+# (r, n, steps): one size where the bound (0.42) is below 1 (non-trivial, F ≤ 1 always) and one
+# where GD overfits visibly (r = n), so that a bound 1/100 of Theorem 13's is refutable. At
+# (64, 64) the bound is 5.36 > 1 ≥ F: it holds by construction there, and that size serves only the
+# planted variant. Chosen after measurement (16 trials each): where the bound is below 1 — (16,
+# 4096), (32, 2048), (16, 1024) — the largest gaps (≤ 0.02) stay below its 1/100 in every trial,
+# and (8, 512) (bound 0.98) exceeds it in 5 of 16, too few to refute at δ = 0.1 reliably.
 GAP_SIZES = ((16, 4096, 300), (64, 64, 1000))
 GAP_DIM = 5
 GAP_TEST = 10_000
@@ -479,7 +536,8 @@ def _gap_measure(study, mode, profile, seed):
             out = []
             for s in seeds:
                 cache[s] = _gap_trial(r, n, steps, s)
-                out.append(cache[s][0] > bound)
+                # A NaN gap is a failure: "within the bound" needs gap ≤ bound to be True.
+                out.append(not cache[s][0] <= bound)
             return out
 
         state, judgement, confirmation = engine.judge_trials(
@@ -487,11 +545,16 @@ def _gap_measure(study, mode, profile, seed):
             GAP_DELTA)
         gaps = [cache[s][1] for s in _trial_seeds(seed, profile.seeds)]
         key = f"r{r}_n{n}"
-        values.update({f"{key}_bound": bound, f"{key}_max_gap": max(gaps),
-                       f"{key}_failures": judgement.failures})
+        # F and F̂ lie in [0, 1], so a bound ≥ 1 holds for every sample by construction.
+        trivial = bound >= 1.0
+        values.update({f"{key}_bound": bound, f"{key}_max_gap": float(np.max(gaps)),
+                       f"{key}_failures": judgement.failures,
+                       f"{key}_bound_at_least_1": int(trivial)})
         states.append(state)
-        reasons.append(f"r = {r}, n = {n}: bound {bound:.4g}, largest estimated gap "
-                       f"{max(gaps):.4g}; " + _rate_text(judgement)
+        reasons.append(f"r = {r}, n = {n}: bound {bound:.4g}"
+                       + (" ≥ 1 ≥ F (holds by construction; this size serves the planted "
+                          "variant)" if trivial else "")
+                       + f", largest estimated gap {np.max(gaps):.4g}; " + _rate_text(judgement)
                        + ("" if confirmation is None else
                           f", fresh trials {confirmation.failures}/{confirmation.trials}"))
         series += [Series(f"max gap, r = {r}, n = {n}", range(len(gaps)), gaps, "o"),
@@ -523,30 +586,54 @@ gen_gap = Study(
     notes=("Each trial draws its own sample, features and held-out set (the theorem's "
            "probability is over the sample, for any features). The w checked are the GD "
            "iterates at 11 checkpoints (|Cauchy| norms, λ = 1.5, η = 4/r), projected onto the "
-           "unit ball (the bound is uniform there). At (16, 4096) the bound is ≈ 0.42 < 1; at "
-           "(64, 64) it exceeds 1 and holds trivially, and serves the planted variant (GD "
-           "interpolates there, and its gaps ≈ 0.06–0.13 exceed 1/100 of the bound). Trials are "
-           "cached (a pure function of the sizes and the trial seed), so the planted variant "
-           "pays only for its confirmation trials."),
+           "unit ball (the bound is uniform there). Only (16, 4096) tests the theorem: there "
+           "the bound is ≈ 0.42 < 1 and the observed gaps (median ≈ 0.005, max 0.013 over 32 ci "
+           "trials) are 30× or more below it. At (64, 64) "
+           "the bound 5.36 exceeds 1 ≥ F, so it holds by construction (the reason and the value "
+           "r64_n64_bound_at_least_1 say so); that size serves the planted variant (GD "
+           "interpolates there, and its gaps ≈ 0.05–0.19 exceed 1/100 of the bound). No "
+           "affordable size has a bound below 1 that the ÷100 variant can refute: measured at "
+           "(16, 1024), (32, 2048) and (8, 512), the gaps stay at or below ~1/100 of the bound. "
+           "Trials are cached (a pure function of the sizes and the trial seed), so the planted "
+           "variant pays only for its confirmation trials."),
 )
 GAP_PLANTED = gen_gap.variant(
     "bound_over_100", planted=True, options=dict(factor=0.01),
-    statement="PLANTED FALSE: the gap bound divided by 100.")
+    statement=("PLANTED FALSE: the gap bound divided by 100 (÷100 chosen after measuring the "
+               "gaps at (64, 64): 0.05–0.19 against 5.36/100)."))
 
 
 # -------------------------------------------------------------------------------------------------
-# 6. The single-neuron contraction, Eq. (66)
+# 6. Eq. (66) at laptop sizes: non-expansion towards a well-trained reference
 
 CONTRACTION = dict(r=64, n=256, d=5, steps=150, reference_steps=1500)
-# A distance ratio is computed from iterates of norm O(1): relative rounding ≈ 1e-15 per step.
-CONTRACTION_RTOL = 1e-9
+# The tolerance of a step's test, in units of the run's measured rounding ρ of ‖w_t − v*‖²: ρ is
+# the largest relative difference, over the run's steps, between Σ_j (w_t − v*)_j² (numpy) and
+# the same square recomputed as math.fsum of ((w_t − w₀) − (v* − w₀))_j² (other roundings of the
+# difference, another summation order); measured ρ ≤ 3.9e-16 over the 32 ci trials. A ratio of
+# two such squares is uncertain by ≈ 2ρ; 10ρ leaves a factor 5 for the rounding of the GD step
+# itself, which the recomputation does not see.
+CONTRACTION_ROUNDING_MULTIPLE = 10.0
 CONTRACTION_DELTA = 0.1
+
+
+def _squared_distances(kept, reference, w0):
+    """‖w_t − v*‖² for each row w_t of ``kept``, and its measured relative rounding ρ: the largest
+    |a_t − b_t|/a_t over the steps with a_t > 0, a_t = Σ_j (w_t − v*)_j² and b_t the same square
+    as math.fsum of ((w_t − w₀) − (v* − w₀))_j² (0 when every a_t is 0)."""
+    a = np.sum((kept - reference) ** 2, axis=1)
+    diff = (kept - w0) - (reference - w0)
+    b = np.array([math.fsum(row) for row in diff ** 2])
+    moving = a > 0
+    rho = float(np.max(np.abs(a - b)[moving] / a[moving])) if moving.any() else 0.0
+    return a, rho
 
 
 @functools.lru_cache(maxsize=16)
 def _contraction_runs(seeds, eta_factor):
-    """Per trial: distances ‖w_t − v*‖ for t ≤ steps, with v* the iterate after
-    ``reference_steps`` (the same run continued), and λ_max((2/n) X̃ᵀX̃)."""
+    """Per trial: squared distances ‖w_t − v*‖² for t ≤ steps (NaN if a run diverged), with v* the
+    iterate after ``reference_steps`` (the same run continued), their rounding ρ
+    (``_squared_distances``), λ_max((2/n) X̃ᵀX̃) and the losses."""
     c = CONTRACTION
     Xts, ys, w0s = [], [], []
     for s in seeds:
@@ -557,24 +644,38 @@ def _contraction_runs(seeds, eta_factor):
         w0s.append(w0)
     eta = eta_factor / c["r"]
     head = feat.gradient_descent_batch(Xts, ys, w0s, eta=eta, steps=c["steps"], keep_every=1)
-    tail = feat.gradient_descent_batch(Xts, ys, [h.w for h in head], eta=eta,
-                                       steps=c["reference_steps"] - c["steps"])
+    tail = feat.gradient_descent_batch(Xts, ys, [w0 if h.diverged else h.w
+                                                 for w0, h in zip(w0s, head)],
+                                       eta=eta, steps=c["reference_steps"] - c["steps"])
     out = []
-    for Xt, h, t in zip(Xts, head, tail):
-        dist = np.linalg.norm(h.kept - t.w, axis=1)
+    for Xt, w0, h, t in zip(Xts, w0s, head, tail):
         lam_max = float(np.linalg.eigvalsh((2.0 / Xt.shape[0]) * (Xt.T @ Xt))[-1])
-        out.append((dist, lam_max, h.losses))
+        if h.diverged or t.diverged:
+            out.append((np.full(c["steps"] + 1, np.nan), math.nan, lam_max, h.losses))
+            continue
+        d2, rho = _squared_distances(h.kept, t.w, w0)
+        out.append((d2, rho, lam_max, h.losses))
     return eta, out
 
 
-def _contraction_failure(dist, eta, nu):
-    """Eq. (66) on every step: ‖w_{t+1} − v‖² ≤ (1 − ην/2)‖w_t − v‖² (to rounding); a run that
-    never moves (all outputs ≤ 0 at w₀, so ∇F̂ = 0) has v* = w₀ and distance 0 throughout."""
-    d2 = dist ** 2
-    moving = d2[:-1] > 0
-    ratio = np.where(moving, d2[1:] / np.where(moving, d2[:-1], 1.0), 0.0)
+def _contraction_failure(d2, eta, nu, rho):
+    """Eq. (66) on every step, to within the run's rounding: a failure unless
+    ‖w_{t+1} − v‖² ≤ (1 − ην/2 + 10ρ)‖w_t − v‖² for every t (10 = CONTRACTION_ROUNDING_MULTIPLE,
+    ρ at least the unit roundoff 2⁻⁵³). A run that never moves (all outputs ≤ 0 at w₀, so
+    ∇F̂ = 0) has v* = w₀ and distance 0 throughout (ratio 0); a move away from a zero distance
+    (ratio ∞) or a NaN (a diverged run) is a failure. Returns (failed, ratios)."""
+    d2 = np.asarray(d2, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(d2[:-1] > 0, d2[1:] / d2[:-1], np.where(d2[1:] == 0, 0.0, np.inf))
+    tol = CONTRACTION_ROUNDING_MULTIPLE * max(rho, np.finfo(float).eps / 2)
     factor = max(1.0 - eta * nu / 2.0, 0.0)
-    return bool(np.any(ratio > factor * (1.0 + CONTRACTION_RTOL))), ratio
+    # Written as "not (ratio ≤ bound)": a NaN ratio or tolerance is a failure, never a pass.
+    return bool(np.any(~(ratio <= factor + tol))), ratio
+
+
+def _or_nan(statistic, xs):
+    """statistic(xs) as a float, NaN for an empty list (no trial to summarise)."""
+    return float(statistic(xs)) if len(xs) else math.nan
 
 
 def _contraction_measure(study, mode, profile, seed):
@@ -588,10 +689,10 @@ def _contraction_measure(study, mode, profile, seed):
     def fails(seeds):
         eta, runs = _contraction_runs(seeds, eta_factor)
         out = []
-        for s, (dist, lam_max, losses) in zip(seeds, runs):
+        for s, (d2, rho, lam_max, losses) in zip(seeds, runs):
             nu = nu_paper if study.options["nu"] == "paper" else lam_max
-            failed, ratio = _contraction_failure(dist, eta, nu)
-            kept[s] = (dist, ratio, lam_max, losses)
+            failed, ratio = _contraction_failure(d2, eta, nu, rho)
+            kept[s] = (d2, ratio, lam_max, losses, rho)
             out.append(failed)
         return out
 
@@ -599,26 +700,37 @@ def _contraction_measure(study, mode, profile, seed):
     state, judgement, confirmation = engine.judge_trials(
         fails, seeds, _trial_seeds(seed, profile.confirm_seeds), CONTRACTION_DELTA)
     eta = eta_factor / CONTRACTION["r"]
+    broken = [s for s in seeds if not np.all(np.isfinite(kept[s][0]))]
     stuck = int(sum(kept[s][0][0] == 0.0 for s in seeds))
-    moving = [s for s in seeds if kept[s][0][0] > 0.0]
+    moving = [s for s in seeds if kept[s][0][0] > 0.0 and s not in broken]
     # The empirical ν of Eq. (66): the largest ν with ‖w_{t+1} − v*‖² ≤ (1 − ην/2)‖w_t − v*‖².
     nu_hat = [float(2.0 * (1.0 - kept[s][1].max()) / eta) for s in moving]
-    shrink = [float(kept[s][0][-1] / kept[s][0][0]) for s in moving]
+    shrink = [float(math.sqrt(kept[s][0][-1] / kept[s][0][0])) for s in moving]
+    rounding = _or_nan(np.max, [kept[s][4] for s in moving])
     values = dict(failures=judgement.failures, trials=judgement.trials, stuck_at_init=stuck,
-                  nu_paper=nu_paper, nu_hat_median=float(np.median(nu_hat)),
-                  nu_hat_min=float(np.min(nu_hat)), distance_ratio_median=float(np.median(shrink)),
+                  diverged=len(broken), nu_paper=nu_paper, contraction_term=eta * nu_paper / 2,
+                  rounding_max=rounding,
+                  tolerance_max=CONTRACTION_ROUNDING_MULTIPLE * rounding,
+                  max_ratio=_or_nan(np.max, [kept[s][1].max() for s in moving]),
+                  nu_hat_median=_or_nan(np.median, nu_hat), nu_hat_min=_or_nan(np.min, nu_hat),
+                  distance_ratio_median=_or_nan(np.median, shrink),
                   lambda_max_median=float(np.median([kept[s][2] for s in seeds])))
     nu_text = ("ν = λ_max((2/n)X̃ᵀX̃)" if study.options["nu"] != "paper"
-               else f"ν = {nu_paper:.3g}")
-    reason = (f"{nu_text}, η = {eta:.4g}: " + _rate_text(judgement)
+               else f"ν = {nu_paper:.3g}, ην/2 = {eta * nu_paper / 2:.2g}")
+    reason = (f"{nu_text}, η = {eta:.4g}, tolerance {CONTRACTION_ROUNDING_MULTIPLE:g}ρ ≤ "
+              f"{values['tolerance_max']:.2g} (ρ the measured rounding of ‖w_t − v*‖²): "
+              + _rate_text(judgement)
               + ("" if confirmation is None else
                  f", fresh trials {confirmation.failures}/{confirmation.trials}")
-              + f"; empirical ν (median over trials) {values['nu_hat_median']:.3g}, "
+              + f"; largest per-step ratio ‖w_(t+1) − v*‖²/‖w_t − v*‖² {values['max_ratio']:.6f}, "
+              f"empirical ν (median over trials) {values['nu_hat_median']:.3g}, "
               f"‖w_T − v*‖/‖w_0 − v*‖ median {values['distance_ratio_median']:.3f}"
               + (f"; {stuck} trial(s) never moved (every w₀ᵀx̃_i ≤ 0, so ∇F̂(w₀) = 0)"
-                 if stuck else ""))
+                 if stuck else "")
+              + (f"; {len(broken)} trial(s) diverged (counted as failures)" if broken else ""))
     t = np.arange(CONTRACTION["steps"] + 1)
-    series = tuple(Series(f"trial {s}", t, kept[s][0] / kept[s][0][0], "-") for s in moving[:4])
+    series = tuple(Series(f"trial {s}", t, np.sqrt(kept[s][0] / kept[s][0][0]), "-")
+                   for s in moving[:4])
     lam = values["lambda_max_median"]
     series += (Series("(1 − ηλ_max/2)^{t/2} (planted)", t,
                       np.exp(0.5 * t * math.log(max(1e-300, 1.0 - eta * lam / 2.0))), "k--"),)
@@ -631,26 +743,42 @@ def _contraction_measure(study, mode, profile, seed):
 
 contraction = Study(
     id="safran_lee2022.single_neuron_contraction",
-    title="Eq. (66): GD on the output weights contracts towards a good reference",
+    title="Eq. (66) at laptop sizes: GD on the output weights never moves away from a "
+          "well-trained reference",
     citation=cite("App. G.2, Eq. (66), with Propositions 11–12"),
-    fidelity="paraphrased",
-    statement=("While the technical inequality (7) holds, GD contracts towards the reference v of "
-               "Theorem 9: ‖w_{t+1} − v‖² ≤ (1 − ην + 4η²r)‖w_t − v‖² ≤ (1 − ην/2)‖w_t − v‖², "
-               "ν = C/(840·9⁴·10⁶). Relaxed: v = v*, a well-trained iterate (the same run after "
-               "10× the checked steps), η = 1/r, r = 64, n = 256, |Cauchy| norms, λ = 1.5; "
-               "with probability ≥ 1 − δ (δ = 0.1) over sample and network, every one of the "
-               "first 150 steps satisfies the inequality with the paper's ν."),
+    fidelity="reconstructed",
+    statement=("Eq. (66) (stated): while the technical inequality (7) holds, GD contracts towards "
+               "the reference v of Theorem 9: ‖w_{t+1} − v‖² ≤ (1 − ην + 4η²r)‖w_t − v‖² ≤ "
+               "(1 − ην/2)‖w_t − v‖², ν = C/(840·9⁴·10⁶). Relaxed (reconstructed): v is replaced "
+               "by v*, the same GD run after 10× the checked steps; r = 64, n = 256, η = 1/r, "
+               "|Cauchy| norms, λ = 1.5. There ην/2 ≈ 10⁻¹⁵ is within the tolerance that the "
+               "rounding of ‖w_t − v*‖² requires, so what is checked is non-expansion towards "
+               "v* (Eq. (66)'s qualitative content at these sizes): with probability ≥ 1 − δ "
+               "(δ = 0.1) over sample and network, each of the first 150 steps has "
+               "‖w_{t+1} − v*‖² ≤ (1 − ην/2 + 10ρ)‖w_t − v*‖², ρ the run's measured relative "
+               "rounding of ‖w_t − v*‖² (≤ 4e-16)."),
     measure=_contraction_measure,
     constants=(("nu", "C/(840·9⁴·10⁶), C = (2/π) arctan 2 for |Cauchy| norms",
                 "Theorem 8 and Assumption 6(1)"),
-               ("eta", "1/r (relaxed from η < ν/(8r))", "about ⅓ of the stability limit "
-                "2/λ_max((2/n)X̃ᵀX̃) ≈ 6/r at these sizes"),
+               ("eta", "1/r (relaxed from η < ν/(8r))", "about 1/7 of the stability limit "
+                "2/λ_max((2/n)X̃ᵀX̃) ≈ 7/r at these sizes (λ_max median 18.1, range 15–23, over "
+                "the 32 ci trials)"),
+               ("tolerance", f"{CONTRACTION_ROUNDING_MULTIPLE:g}ρ",
+                "ρ the run's measured rounding of ‖w_t − v*‖² (max 3.9e-16 in ci): 2ρ for a "
+                "ratio of two squares, ×5 for the GD step's own rounding"),
                ("delta", str(CONTRACTION_DELTA), "our choice")),
     options=dict(nu="paper", eta_factor=1.0),
-    notes=("Paraphrased: the reference is a GD solution, not Theorem 9's v (whose construction "
-           "as printed does not change sign, see safran_lee2022.theorem9_reference_vector), and "
-           "at these sizes (1 − ην/2) = 1 − 10⁻¹⁵, so the check is that the distance never "
-           "grows. The empirical ν (largest ν the run satisfies) is reported beside the paper's."),
+    notes=("Reconstructed, not paraphrased: Eq. (66) was read (PMLR PDF, App. G.2), but the "
+           "encoding swaps its v (Theorem 9's reference, whose construction as printed does not "
+           "change sign, see safran_lee2022.theorem9_reference_vector) for a later GD iterate "
+           "v*. At these sizes the paper's factor 1 − ην/2 = 1 − 10⁻¹⁵ cannot be told from 1: "
+           "the tolerance 10ρ (≤ 3.9e-15 in ci) is up to ~4× ην/2, so the verdict is on "
+           "non-expansion (the squared distance to v* never grows by more than 10× its "
+           "rounding in a step). The runs contract far faster than that: the empirical ν (the "
+           "largest ν each run satisfies at every step) and the largest per-step ratio are in "
+           "the values (ci: largest ratio 0.99988, empirical ν ≥ 0.016, median 0.38, against "
+           "the paper's 1.3e-13). The planted variant demands the contraction rate of the stiffest "
+           "direction, ν = λ_max ≈ 18, i.e. a ratio ≤ 1 − ηλ_max/2 ≈ 0.86 at every step."),
 )
 CONTRACTION_PLANTED = contraction.variant(
     "nu_lambda_max", planted=True, options=dict(nu="lambda_max"),
@@ -798,8 +926,10 @@ def _t9_measure(study, mode, profile, seed):
     zcrit = float(sps.norm.ppf(1.0 - T9_ALPHA / (2 * len(T9_NORMS))))
     z = np.abs(observed - target) / se
     sign_change = bool(np.any(observed > 0) and np.any(observed < 0))
-    state = engine.VIOLATED if z.max() > zcrit else engine.HOLDS
-    values = dict(xi_lambda=xi, group1_kept=a1, group2_kept=a2, max_abs_z=float(z.max()),
+    # np.max propagates a NaN, and a NaN is never ≤ zcrit (nor > it): reported, not judged.
+    worst = float(np.max(z))
+    state = engine.HOLDS if worst <= zcrit else engine.VIOLATED
+    values = dict(xi_lambda=xi, group1_kept=a1, group2_kept=a2, max_abs_z=worst,
                   printed_min=float(np.min(r ** -0.25 * (Xt @ printed))),
                   normalised_min=float(np.min(r ** -0.25 * (Xt @ normalised))))
     reason = (f"{study.options['vector']} v at r = {r}, λ = {LAMBDA}, ξ_λ = {xi:.5f}: largest "
@@ -815,6 +945,9 @@ def _t9_measure(study, mode, profile, seed):
                  Series("f_ξλ(‖x‖)", T9_NORMS, target, "-"),
                  Series("0", (T9_NORMS[0], T9_NORMS[-1]), (0.0, 0.0), "k:")),
                 caption=f"λ = {LAMBDA}: the sign should change at ‖x‖ = λ and again beyond 10")
+    bad = _nonfinite(dict(z=worst))
+    if bad:
+        return _nonfinite_finding(bad, values, (plot,))
     return Finding(state, reason, values, (plot,))
 
 
@@ -850,16 +983,27 @@ REFERENCE_PLANTED = reference.variant(
 # Shared by 9 and 10: test and training errors of GD on Eq. (2), per radius λ and trial
 
 # Theorem 8's iteration count is O(r ln(r/ε)) (PMLR p. 12) at η ∝ 1/r: we run 16·r steps at
-# η = 4/r (about ⅔ of the stability limit 2/λ_max((2/n)X̃ᵀX̃) ≈ 6/r, as the clip ablation), the
-# logarithm bounded by a constant over the tested widths; the last half of each run's F̂ decrease
-# is reported so that an unconverged run is visible.
+# η = 4/r (about 4/7 of the stability limit 2/λ_max((2/n)X̃ᵀX̃) ≈ 7/r: measured 5.3/r–10/r, median
+# ≈ 7/r, on both studies' data at r = 32 and 128, 4 trials each), the logarithm bounded by a
+# constant over the tested widths; the last half of each run's F̂ decrease is reported so that an
+# unconverged run is visible.
 STEPS_PER_NEURON = 16
 SCALING_ETA = 4.0
 SCALING_TEST = 20_000
 # A run whose F̂ ends within 5% of the all-0 / all-1 output's (F̂ = p̂ or 1 − p̂) has stalled with
-# its outputs clipped; at the ci sizes of both scaling studies the learning runs end at
-# F̂ ≤ 0.67·min(p̂, 1 − p̂) and the stalled ones at ≥ 0.97 of it.
+# its outputs clipped. Tuned after measurement: over the 340 runs of both scaling studies' ci
+# pools (planted variant included) the learning runs end at F̂ ≤ 0.66·min(p̂, 1 − p̂) and the 9
+# stalled ones at ≥ 1.0 of it.
 STALLED_FRACTION = 0.95
+# One stalled-run policy for both scaling studies: a stalled run is left out and replaced, in
+# order, by one of this many spare trials drawn beyond the profile's count (at every point: every
+# width, or every (d, λ)); the stalled runs are counted in the values and the reason, and a point
+# with more stalled runs than spares makes the study INCONCLUSIVE. Why: Theorem 8 holds with
+# probability 1 − δ, and a run whose outputs are all clipped (∇F̂ = 0: GD cannot leave, from
+# Assumption 7's initialisation or after an overshoot) is in the δ part, negligible at its sizes but
+# not at ours (2 of 100 runs in width_scaling, 4 of 120 in dimension_scaling, ci); its error (≈
+# the all-0 output's, 2–5× a trained run's) would move a per-point mean of log errors by itself.
+SCALING_SPARE_TRIALS = 2
 
 
 @functools.lru_cache(maxsize=256)
@@ -904,6 +1048,13 @@ def _eq2_errors(norm, scale, d, r, n, lambdas, seeds):
     return out + (sum(run.diverged for run in runs),)
 
 
+def _usable_trials(stalled, trials):
+    """Indices of the first ``trials`` runs of a point's pool (``stalled``: one bool per trial)
+    that did not stall; None when fewer are left."""
+    alive = np.flatnonzero(~np.asarray(stalled, dtype=bool))[:trials]
+    return alive if alive.size == trials else None
+
+
 def _order_state(judgements):
     """HOLDS when every fit is CONSISTENT, VIOLATED when one is REFUTED, else INCONCLUSIVE."""
     states = [j.state for j in judgements]
@@ -920,9 +1071,11 @@ WIDTH_DIM = 5
 # Gaussian N(0, s²I_d/d) with s = 1.5, so that λ = 1.5 sits at the bulk of the norms
 # (P(‖x‖ ≤ 1.5) = P(χ²_5 ≤ 5) ≈ 0.58) rather than in the tail (s = 1 gives P ≈ 0.95).
 WIDTH_NORMS = (("cauchy", 1.0), ("gaussian", 1.5))
-# (widths, n, trials) per profile: n fixed across widths (see the study's notes).
-WIDTH_SIZES = {"ci": ((8, 16, 32, 64, 128), 2048, 4),
-               "dev": ((8, 16, 32, 64, 128, 256), 4096, 8),
+# (widths, n, trials) per profile: n fixed across widths (see the study's notes). 8 trials at
+# least: the percentile bootstrap of stats.fit_loglog resamples whole trials, and 4 trials give only
+# 35 distinct resamples and an interval that under-covers.
+WIDTH_SIZES = {"ci": ((8, 16, 32, 64, 128), 2048, 8),
+               "dev": ((8, 16, 32, 64, 128, 256), 4096, 12),
                "thorough": ((8, 16, 32, 64, 128, 256, 512), 8192, 16)}
 # The upper half of the widths is fitted (stats.asymptotic_tail): an O(·) says nothing at small r.
 WIDTH_TAIL = 0.5
@@ -933,35 +1086,45 @@ def _width_measure(study, mode, profile, seed):
         return Finding(engine.VACUOUS, literal_reason() + "; Theorem 8's bound F ≤ ε holds only "
                        "from r ≥ 12000⁴ on, so its order in r is measured in relaxed mode")
     widths, n, trials = WIDTH_SIZES.get(profile.name, WIDTH_SIZES["ci"])
-    seeds = _trial_seeds(seed, trials)
+    pool = _trial_seeds(seed, trials + SCALING_SPARE_TRIALS)
     order = study.options["order"]
     values, judgements, reasons, series = {}, [], [], []
     for norm, scale in WIDTH_NORMS:
-        results = [_eq2_errors(norm, scale, WIDTH_DIM, r, n, (LAMBDA,), seeds) for r in widths]
-        test = np.array([res[0][0] for res in results])
-        train = np.array([res[1][0] for res in results])
-        fall = np.array([res[2][0] for res in results])
+        results = [_eq2_errors(norm, scale, WIDTH_DIM, r, n, (LAMBDA,), pool) for r in widths]
+        kept = [_usable_trials(res[4][0], trials) for res in results]
         diverged = sum(res[5] for res in results)
         values[f"{norm}_stalled_runs"] = int(sum(res[4].sum() for res in results))
+        short = [r for r, k in zip(widths, kept) if k is None]
+        if diverged or short:
+            judgements.append(stats.OrderJudgement(order, math.nan, math.nan, math.nan,
+                                                   "INCONCLUSIVE", "no fit"))
+            reasons.append(f"{norm}: {diverged} diverged run(s), more than "
+                           f"{SCALING_SPARE_TRIALS} stalled runs at r ∈ {short or '∅'}: no order "
+                           "fitted")
+            continue
+        # Rows: widths; columns: the first `trials` runs of each width's pool that did not stall.
+        test = np.array([res[0][0][k] for res, k in zip(results, kept)])
+        train = np.array([res[1][0][k] for res, k in zip(results, kept)])
+        fall = np.array([res[2][0][k] for res, k in zip(results, kept)])
         for r, e, f in zip(widths, test, train):
             values[f"{norm}_r{r}_test"] = float(np.mean(e))
             values[f"{norm}_r{r}_train"] = float(np.mean(f))
         values[f"{norm}_constant"] = float(np.mean(results[0][3][0]))
-        values[f"{norm}_max_late_fall"] = float(np.nanmax(fall))
-        if diverged or not np.all(test > 0):
+        values[f"{norm}_max_late_fall"] = float(np.max(fall))
+        # "test > 0" is False for a NaN: a NaN or a zero error is never fitted.
+        if not np.all(test > 0) or not np.all(np.isfinite(test)):
             judgements.append(stats.OrderJudgement(order, math.nan, math.nan, math.nan,
                                                    "INCONCLUSIVE", "no fit"))
-            reasons.append(f"{norm}: {diverged} diverged run(s) or a zero test error: no order "
-                           "can be fitted")
+            reasons.append(f"{norm}: a zero or non-finite test error: no order can be fitted")
             continue
         x, e = stats.asymptotic_tail(widths, test, fraction=WIDTH_TAIL)
-        fit = stats.fit_loglog(x, e, seed=seed)
+        fit = stats.fit_loglog(x, e, seed=BOOTSTRAP_SEED_OFFSET + seed * SEED_STRIDE)
         judged = stats.judge_order(fit, expected=order, kind="upper_bound")
         judgements.append(judged)
         values.update({f"{norm}_slope": fit.slope, f"{norm}_low": fit.low,
                        f"{norm}_high": fit.high})
-        reasons.append(f"{norm} norms ({values[f'{norm}_stalled_runs']} stalled run(s), kept; test "
-                       f"error {np.mean(test[0]):.4f} at r = {widths[0]} → "
+        reasons.append(f"{norm} norms ({values[f'{norm}_stalled_runs']} stalled run(s), replaced "
+                       f"by spares; test error {np.mean(test[0]):.4f} at r = {widths[0]} → "
                        f"{np.mean(test[-1]):.4f} at r = {widths[-1]}; best constant "
                        f"{values[f'{norm}_constant']:.4f}), fitted r = {int(x[0])}..{int(x[-1])}: "
                        + judged.reason)
@@ -974,11 +1137,11 @@ def _width_measure(study, mode, profile, seed):
                    Series(f"{label}: r^{order:g} through the first fitted point", wx,
                           np.mean(e[0]) * (wx / x[0]) ** order, ":")]
     state = _order_state(judgements)
+    late_fall = np.max([values.get(f"{nm}_max_late_fall", np.nan) for nm, _ in WIDTH_NORMS])
     reason = (f"claimed: test error ≤ C·r^{order:g} (upper-bound order); d = {WIDTH_DIM}, "
               f"λ = {LAMBDA}, n = {n} at every width, {STEPS_PER_NEURON}·r GD steps at η = "
               f"{SCALING_ETA:g}/r, {trials} trials per width; " + "; ".join(reasons)
-              + f" (largest relative fall of F̂ over a run's second half: "
-              f"{max(values[f'{nm}_max_late_fall'] for nm, _ in WIDTH_NORMS):.3f})")
+              + f" (largest relative fall of F̂ over a run's second half: {late_fall:.3f})")
     plot = Plot("width", "Test error of GD on Eq. (2) against the width r", "width r",
                 "test MSE (held-out)", tuple(series), xscale="log", yscale="log",
                 caption=f"d = {WIDTH_DIM}, λ = {LAMBDA}, n = {n}; error bars: SD over trials")
@@ -1000,8 +1163,9 @@ width_scaling = Study(
     measure=_width_measure,
     constants=(("order", "−1/5", "Theorem 8: r ∝ ε⁻⁵ inverted"),
                ("d, λ", f"{WIDTH_DIM}, {LAMBDA}", "a fixed dimension; the middle of λ ∈ [1, 2]"),
-               ("widths, n, trials", "8..128, 2048, 4 (ci); 8..256, 4096, 8 (dev); 8..512, "
-                "8192, 16 (thorough)", "CI budget"),
+               ("widths, n, trials", "8..128, 2048, 8 (ci); 8..256, 4096, 12 (dev); 8..512, "
+                "8192, 16 (thorough); 2 spare trials", "CI budget; ≥ 8 trials for the bootstrap "
+                "of the slope"),
                ("steps, η", "16·r, 4/r", "Theorem 8's T = O(r ln(r/ε)) at η ∝ 1/r, logarithm "
                 "bounded; η relaxed from η < ν/(8r)"),
                ("tail", "upper half of the widths", "stats.asymptotic_tail, fraction 0.5")),
@@ -1015,6 +1179,8 @@ width_scaling = Study(
            "with r and flatten the curve at the largest widths (the train–test gap is in the "
            "values), so it biases the slope towards refuting the claim, never towards holding "
            "it; n ∝ r would instead shrink a small-r estimation error and steepen the slope. "
+           "Stalled runs (outputs all clipped, ∇F̂ ≈ 0) are replaced by spare trials and "
+           "counted, as in safran_lee2022.dimension_scaling (see SCALING_SPARE_TRIALS). "
            "There is no label noise and the Bayes error is 0: the only floor is that estimation "
            "term. Observed orders (ci, upper half 32..128) ≈ −0.5 on both norm laws, faster "
            "than Theorem 8's −1/5 (its ε⁻⁵ is a worst case: Theorem 9's approximation part "
@@ -1044,18 +1210,16 @@ def sum_of_spheres_density_bound(d):
 
 
 DIM_GRID = {"ci": (3, 4, 6, 8), "dev": (3, 4, 6, 8, 10, 12), "thorough": (3, 4, 6, 8, 10, 12, 16)}
-DIM_TRIALS = {"ci": 4, "dev": 8, "thorough": 16}
-# Trials drawn beyond DIM_TRIALS to replace runs that stall (outputs clipped to 0 on the sample,
-# ∇F̂ ≈ 0: GD stays there): seen in 2 of 96 (d, λ, trial) runs at ci sizes, from Assumption 7's
-# initialisation (w₀ᵀx̃_i ≤ 0 for all i) or after an overshoot; Theorem 8's sizes make it
-# negligible, ours do not. Their count is reported; too many make the study INCONCLUSIVE.
-DIM_SPARE_TRIALS = 2
+# ≥ 8 trials: the bootstrap of stats.fit_loglog resamples whole trials (4 give 35 resamples).
+# Stalled runs are replaced from SCALING_SPARE_TRIALS spares, as in width_scaling.
+DIM_TRIALS = {"ci": 8, "dev": 12, "thorough": 16}
 # The fit starts at d = 4: Theorem 3's hardness is for d ≥ 4, and at d = 3 the density at the
 # hard radius √2 is 0.71·q(3) (γ'_3(t) = t/2 peaks at t = 2), so r ∝ q⁴ over-provisions d = 3
 # about (1/0.71)⁴ ≈ 4-fold; from d = 4 on γ'_d(√2)/q(d) ≥ 0.92.
 DIM_FIT_FROM = 4
 # r(d) = round(R0 · q(d)⁴): Theorem 8's width at fixed ε and δ is ∝ q⁴(d) (+ ln²(1/δ)). R0 = 24
-# puts the error near 0.13–0.16 at every d against the trivial 0.25 (far from saturation).
+# was tuned after measurement: it puts the error near 0.13–0.16 at every d against the trivial
+# 0.25 (far from saturation) within the CI budget.
 DIM_R0 = 24
 # n = 32·r: Theorem 8's n is a function of r alone, so n ∝ r keeps every size a function of q(d)
 # and Theorem 13's estimation term 4√(r/n) the same at every d.
@@ -1066,8 +1230,10 @@ DIM_LAMBDAS = (1.25, math.sqrt(2.0), 1.6)
 # Eq. (1) for the illustration: sigmoid (C², Theorem 3's σ), NTK scaling, every layer trained.
 EQ1_NETWORK = Network(activation="sigmoid", bias=True, scaling="ntk", train=("W", "b", "a"),
                       loss="mean")
-# (inits, steps) per profile; η = 2 is stable at every tested size (no divergence was seen at
-# η = 2 for d ≤ 12 and widths ≤ 300; a divergence would be reported).
+# (inits, steps) per profile; η = 2 was chosen after measurement: no divergence was seen at η = 2
+# for d ≤ 12 and widths ≤ 300 (a divergence would be reported as NaN). The inits' seeds are
+# offset by EQ1_INIT_SEED_OFFSET from the trials' (their hidden weights would otherwise be drawn
+# from the same stream as trial j's features, U ∝ W).
 EQ1_RUNS = {"ci": (2, 300), "dev": (2, 1000), "thorough": (4, 3000)}
 EQ1_ETA = 2.0
 
@@ -1090,12 +1256,18 @@ def _eq1_errors(d, m, n, lam, data_seed, inits, steps):
                  for run in runs)
 
 
-def _dim_trials(test, stalled, trials):
-    """The worst radius (largest median test error over the pool of trials) and the first
-    ``trials`` trials whose run there did not stall; None when fewer are left."""
-    k = int(np.argmax(np.median(test, axis=1)))
-    alive = np.flatnonzero(~stalled[k])[:trials]
-    return k, (alive if alive.size == trials else None)
+def _worst_radius(test, stalled, trials):
+    """The worst radius and its usable trials: per radius (row), the first ``trials`` runs that
+    did not stall (``_usable_trials``); the worst is the row with the largest median test error
+    over them. Returns (k, kept), or (k, None) with k the first radius short of usable trials."""
+    kept = [_usable_trials(row, trials) for row in stalled]
+    short = [k for k, idx in enumerate(kept) if idx is None]
+    if short:
+        return short[0], None
+    medians = [np.median(row[idx]) for row, idx in zip(test, kept)]
+    # np.argmax picks the first NaN: a NaN median is never hidden behind a finite one.
+    k = int(np.argmax(medians))
+    return k, kept[k]
 
 
 def _dim_measure(study, mode, profile, seed):
@@ -1104,19 +1276,19 @@ def _dim_measure(study, mode, profile, seed):
                        "nothing measurable to r ≥ 12000⁴")
     dims = DIM_GRID.get(profile.name, DIM_GRID["ci"])
     trials = DIM_TRIALS.get(profile.name, DIM_TRIALS["ci"])
-    pool = _trial_seeds(seed, trials + DIM_SPARE_TRIALS)
+    pool = _trial_seeds(seed, trials + SCALING_SPARE_TRIALS)
     width = study.options["width"]
     worst, worst_lam, constants, values = [], [], [], {}
     for d in dims:
         r = _dim_width(d, width)
         test, train, _, constant, stalled, diverged = _eq2_errors(
             "sum_of_spheres", 1.0, d, r, DIM_SAMPLES_PER_NEURON * r, DIM_LAMBDAS, pool)
-        k, kept = _dim_trials(test, stalled, trials)
-        if diverged or kept is None:
+        k, kept = _worst_radius(test, stalled, trials)
+        if diverged or kept is None or not np.all(np.isfinite(test[k, kept])):
             return Finding(engine.INCONCLUSIVE, f"d = {d}, r = {r}: {diverged} GD run(s) "
-                           f"diverged, {int(stalled[k].sum())} of {len(pool)} stalled at the "
-                           f"worst λ = {DIM_LAMBDAS[k]:.4g}: fewer than {trials} usable trials",
-                           values)
+                           f"diverged, {int(stalled[k].sum())} of {len(pool)} stalled at "
+                           f"λ = {DIM_LAMBDAS[k]:.4g}, or a non-finite test error: fewer than "
+                           f"{trials} usable trials", values)
         worst.append(test[k, kept])
         worst_lam.append(DIM_LAMBDAS[k])
         constants.append(float(constant[k].mean()))
@@ -1124,10 +1296,11 @@ def _dim_measure(study, mode, profile, seed):
                        f"d{d}_worst_lambda": DIM_LAMBDAS[k],
                        f"d{d}_test": float(test[k, kept].mean()),
                        f"d{d}_train": float(train[k, kept].mean()),
-                       f"d{d}_stalled": int(stalled[k].sum()), f"d{d}_constant": constants[-1]})
+                       f"d{d}_stalled": int(stalled.sum()), f"d{d}_constant": constants[-1]})
     worst = np.array(worst)
     fitted = np.array(dims) >= DIM_FIT_FROM
-    fit = stats.fit_loglog(np.array(dims)[fitted], worst[fitted], seed=seed)
+    fit = stats.fit_loglog(np.array(dims)[fitted], worst[fitted],
+                           seed=BOOTSTRAP_SEED_OFFSET + seed * SEED_STRIDE)
     judged = stats.judge_order(fit, expected=study.options["order"], kind="upper_bound")
     values.update(slope=fit.slope, low=fit.low, high=fit.high)
     sizes = ", ".join(f"d = {d}: r = {values[f'd{d}_r']}" for d in dims)
@@ -1139,8 +1312,8 @@ def _dim_measure(study, mode, profile, seed):
               f"{{{', '.join(f'{lam:.4g}' for lam in DIM_LAMBDAS)}}} grows in d with order ≤ "
               f"{study.options['order']:g}; worst-λ errors "
               + ", ".join(f"{e:.4f}" for e in worst.mean(axis=1))
-              + f" (best constant {min(constants):.3f}–{max(constants):.3f}; stalled runs at the "
-              f"worst λ, replaced from {DIM_SPARE_TRIALS} spare trials: "
+              + f" (best constant {min(constants):.3f}–{max(constants):.3f}; stalled runs over "
+              f"the three λ, replaced from {SCALING_SPARE_TRIALS} spare trials per λ: "
               + ", ".join(str(values[f"d{d}_stalled"]) for d in dims)
               + f"); log error vs log d over d = {DIM_FIT_FROM}..{dims[-1]}, {trials} trials: "
               + judged.reason)
@@ -1151,12 +1324,13 @@ def _dim_measure(study, mode, profile, seed):
         inits, steps = EQ1_RUNS.get(profile.name, EQ1_RUNS["ci"])
         eq1 = np.array([_eq1_errors(d, values[f"d{d}_r"],
                                     DIM_SAMPLES_PER_NEURON * values[f"d{d}_r"], lam, pool[0],
-                                    _trial_seeds(seed, inits), steps)
+                                    _trial_seeds(seed, inits, EQ1_INIT_SEED_OFFSET), steps)
                         for d, lam in zip(dims, worst_lam)])
         for d, e in zip(dims, eq1):
             values[f"d{d}_eq1_test"] = float(np.mean(e))
         reason += ("; ILLUSTRATION, not judged: Eq. (1) (sigmoid, every layer trained, same width "
-                   f"r(d), {steps} GD steps at η = {EQ1_ETA:g}, {inits} inits, trial 1's sample) "
+                   f"r(d), {steps} GD steps at η = {EQ1_ETA:g}, {inits} inits, the first "
+                   "trial's sample) "
                    "at the same λ: " + ", ".join(f"{np.mean(e):.4f}" for e in eq1))
         series.append(Series("Eq. (1), sigmoid, all layers trained (illustration)", dims,
                              np.nanmean(eq1, axis=1), "s--"))
@@ -1199,8 +1373,10 @@ dimension_scaling = Study(
            "(r ≥ 12000⁴ is out of reach). The fit is over d ≥ 4 (d = 3 is drawn): Theorem 3's "
            "hardness starts at d = 4, and at d = 3 the density at the hard radius √2 is only "
            "0.71·q(3), so r ∝ q⁴ over-provisions it (≥ 0.92·q(d) from d = 4 on). Runs that "
-           "stall (F̂ within 5% of the all-0 output's: outputs clipped, ∇F̂ ≈ 0) are replaced by "
-           "spare trials and counted; the median over trials picks the worst λ. The planted "
+           "stall (F̂ within 5% of the all-0 output's: outputs clipped, ∇F̂ ≈ 0) are left out "
+           "at every λ and replaced by spare trials, and counted (the policy of width_scaling "
+           "too, see SCALING_SPARE_TRIALS); the median over the usable trials picks the worst "
+           "λ. The planted "
            "variant drops the hypothesis (r fixed at r(3) = 24 for every d, the 'dimension-free' "
            "reading) and is refuted: the error then climbs towards the trivial 0.25, because the "
            "norm concentrates at √2 with spread ∝ 1/√d and a fixed number of random features "
@@ -1210,8 +1386,10 @@ dimension_scaling = Study(
            "sizes nothing about it can fail; the figure shows fully trained sigmoid Eq. (1) "
            "networks of the same width (more trained parameters: r(d + 2) against r) beside "
            "Eq. (2). Eq. (1)'s output bias b₀ is absent (the kernel has none; the hidden biases "
-           "can carry a constant). Observed (ci): Eq. (1) is at or below Eq. (2) at every d — no "
-           "separation at these sizes, as expected."),
+           "can carry a constant). Observed (ci): Eq. (1) 0.105, 0.104, 0.153, 0.178 against "
+           "Eq. (2) 0.129, 0.172, 0.154, 0.151 at d = 3, 4, 6, 8 — below at d ≤ 4, equal at 6, "
+           "above at 8; with 2 inits on one sample and 300 steps this shows no separation "
+           "either way at these sizes, as expected."),
 )
 DIM_PLANTED = dimension_scaling.variant(
     "fixed_width", planted=True, options=dict(width="fixed"),
