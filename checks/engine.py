@@ -303,6 +303,15 @@ def check_study(study, *, mode="relaxed", profile="ci", seed=0):
     if finding.state not in (HOLDS, VIOLATED, VACUOUS, INCONCLUSIVE):
         raise ValueError(f"{study.id}: a finding's state must be a verdict state, got "
                          f"{finding.state!r}")
+    if finding.state == VIOLATED and study.confirm:
+        again = study.measure(study, mode, profile, seed + 1)
+        if again.state == VIOLATED:
+            finding = replace(finding, reason=f"{finding.reason}; confirmed on fresh trials "
+                                              f"(base seed {seed + 1}): {again.reason}")
+        else:
+            finding = replace(finding, state=INCONCLUSIVE, reason=(
+                f"{finding.reason}; not confirmed on fresh trials (base seed {seed + 1}: "
+                f"{again.state}, {again.reason})"))
     return Verdict(study.id, finding.state, mode, profile.name, finding.reason, {}, {}, 0.0,
                    seed=seed, finding=finding, elapsed=time.perf_counter() - started)
 

@@ -91,6 +91,12 @@ class Study:
         Parameters of the measurement; a planted variant changes them (e.g. a doubled order).
     planted : bool
         True for a planted false variant, which the engine must refute.
+    confirm : bool
+        Re-measure a VIOLATED finding on fresh trials (base seed + 1; every study draws its trials
+        from its base seed with a stride larger than its trial count, so the two share none):
+        VIOLATED stands only if the re-measurement is VIOLATED too (the multiple-testing guard of
+        ``checks.engine.confirm``). False for measurements that do not depend on the seed, or that
+        confirm on fresh trials themselves (``checks.engine.judge_trials``).
     """
 
     id: str
@@ -104,6 +110,7 @@ class Study:
     options: dict = field(default_factory=dict)
     planted: bool = False
     notes: str = ""
+    confirm: bool = True
 
     def __post_init__(self):
         if self.fidelity not in FIDELITIES:

@@ -113,3 +113,30 @@ def test_cli_check_and_refusals(registered, capsys):
     assert main(["check", TOY.id, "--mode", "ablation"]) == 2
     assert main(["sweep", TOY.id, "--grid", "m=2^4..2^5", "--grid", "eta=0.1..0.2:2"]) == 2
     assert "is a study" in capsys.readouterr().err
+
+
+calls = []
+
+
+def _flaky(study, mode, profile, seed):
+    """VIOLATED at base seed 0 only: a refutation that fresh trials do not reproduce."""
+    calls.append(seed)
+    return Finding(engine.VIOLATED if seed == 0 else engine.HOLDS, f"seed {seed}")
+
+
+@pytest.mark.parametrize("confirm, expected, measured", [
+    (True, engine.INCONCLUSIVE, [0, 1]),     # re-measured on fresh trials, not reproduced
+    (False, engine.VIOLATED, [0]),           # the study confirms by itself (or is deterministic)
+])
+def test_a_violated_study_is_confirmed_on_fresh_trials(confirm, expected, measured):
+    calls.clear()
+    flaky = TOY.variant("flaky", measure=_flaky, confirm=confirm)
+    verdict = engine.check(flaky, mode="relaxed", seed=0)
+    assert verdict.state == expected and calls == measured
+    if confirm:
+        assert "not confirmed on fresh trials (base seed 1" in verdict.reason
+
+
+def test_a_confirmed_refutation_says_so():
+    verdict = engine.check(PLANTED, mode="relaxed")
+    assert verdict.state == engine.VIOLATED and "confirmed on fresh trials" in verdict.reason

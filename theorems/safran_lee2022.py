@@ -300,6 +300,7 @@ prop22 = Study(
                 "deterministic evaluation (scipy.special.owens_t)")),
     modes=("literal",),
     options=dict(slope_bound=1.0 / 600.0, xi_low=XI_RANGE[0]),
+    confirm=False,  # deterministic grids: a re-measurement repeats the same numbers
     notes=("Deterministic: f_ξ, its derivative (Eq. (21), re-derived and checked against finite "
            "differences in the tests) and z* evaluated on fine grids. The z* formula, garbled in "
            "the text extraction, was read from Eq. (21)'s zero: ξ e^{−(1 + 1/(2+z²))} = 1 − erf 1. "
@@ -575,6 +576,7 @@ gen_gap = Study(
                "the feature distribution, every w with ‖w‖ ≤ 1 has "
                "F(w) ≤ F̂(w) + 4√(r/n) + 4√(2 ln(4/δ)/n)."),
     measure=_gap_measure,
+    confirm=False,  # refutations are confirmed on fresh trials (engine.judge_trials)
     constants=(("delta", str(GAP_DELTA), "our choice of δ"),
                ("sizes", "(r, n) = (16, 4096), (64, 64)", "a non-trivial bound; visible "
                 "overfitting"),
@@ -758,6 +760,7 @@ contraction = Study(
                "‖w_{t+1} − v*‖² ≤ (1 − ην/2 + 10ρ)‖w_t − v*‖², ρ the run's measured relative "
                "rounding of ‖w_t − v*‖² (≤ 4e-16)."),
     measure=_contraction_measure,
+    confirm=False,  # refutations are confirmed on fresh trials (engine.judge_trials)
     constants=(("nu", "C/(840·9⁴·10⁶), C = (2/π) arctan 2 for |Cauchy| norms",
                 "Theorem 8 and Assumption 6(1)"),
                ("eta", "1/r (relaxed from η < ν/(8r))", "about 1/7 of the stability limit "
