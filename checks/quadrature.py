@@ -9,7 +9,8 @@ of degree < n and spectrally accurate for smooth periodic integrands, so
 
 :func:`l2_error` measures a network's error this way; :func:`kernel_flow_errors` gives the error of
 the infinite-width kernel gradient flow on the same points in closed form (its Gram matrix is
-circulant, so the flow is diagonal in the discrete Fourier basis).
+circulant, so the flow is diagonal in the discrete Fourier basis), and :func:`kernel_flow_values`
+the flow's function values there (to measure a network's distance from its infinite-width limit).
 """
 
 import numpy as np
@@ -114,6 +115,54 @@ def kernel_flow_errors(gram_row, y, times, *, scale=2.0):
     >>> np.round(kernel_flow_errors(row, y, [0.0, 1.0]), 6)   # e^{−t}/√2
     array([0.707107, 0.26013 ])
     """
+    decay, y_hat = _flow_spectrum(gram_row, y, times, scale)
+    # Parseval: (1/n)Σ_k e_k² = (1/n²)Σ_ℓ |ê_ℓ|².
+    return np.sqrt(np.sum(np.abs(decay * y_hat) ** 2, axis=-1)) / y_hat.size
+
+
+def kernel_flow_values(gram_row, y, times, *, scale=2.0):
+    r"""Function values u(t) of the kernel gradient flow on the circle's equispaced points.
+
+    The flow of :func:`kernel_flow_errors`, du/dt = −(scale/n) H (u − y), u(0) = 0, in closed form:
+
+    .. math::
+
+        u(t) = y - \mathcal F^{-1}\big[e^{-t\,\mathrm{scale}\,\hat h_\ell / n}\,\hat y_\ell\big]
+             = \big(I - e^{-t\,(\mathrm{scale}/n) H}\big)\, y .
+
+    With the infinite-width NTK's Gram matrix this is the infinite-width limit f_∞(t) of a network
+    trained by gradient flow from a zero-output initialisation (Jacot et al. 2018), at the points.
+
+    Parameters
+    ----------
+    gram_row, y, times, scale :
+        As :func:`kernel_flow_errors`.
+
+    Returns
+    -------
+    ndarray, shape ``np.shape(times) + (n,)``
+
+    Raises
+    ------
+    ValueError
+        As :func:`kernel_flow_errors`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> n = 8
+    >>> y = np.cos(2 * np.pi * np.arange(n) / n)
+    >>> row = np.eye(n)[0] * n / 2                         # H = (n/2) I: rate 1 on every mode
+    >>> u = kernel_flow_values(row, y, [1.0])
+    >>> np.allclose(u[0], (1 - np.exp(-1.0)) * y)
+    True
+    """
+    decay, y_hat = _flow_spectrum(gram_row, y, times, scale)
+    return np.asarray(y, dtype=float) - np.real(np.fft.ifft(decay * y_hat, axis=-1))
+
+
+def _flow_spectrum(gram_row, y, times, scale):
+    """Validate a kernel flow's inputs; its per-mode decay e^{−t·scale·ĥ_ℓ/n} and the DFT ŷ."""
     h = np.asarray(gram_row, dtype=float)
     y = np.asarray(y, dtype=float)
     if h.ndim != 1 or y.shape != h.shape:
@@ -127,7 +176,4 @@ def kernel_flow_errors(gram_row, y, times, *, scale=2.0):
     if not np.all(np.isfinite(t)) or np.any(t < 0):
         raise ValueError("times must be finite and non-negative")
     rates = scale * np.clip(eig, 0.0, None) / n
-    y_hat = np.fft.fft(y)
-    decay = np.exp(-np.multiply.outer(t, rates))          # (…, n)
-    # Parseval: (1/n)Σ_k e_k² = (1/n²)Σ_ℓ |ê_ℓ|².
-    return np.sqrt(np.sum(np.abs(decay * y_hat) ** 2, axis=-1)) / n
+    return np.exp(-np.multiply.outer(t, rates)), np.fft.fft(y)    # (…, n), (n,)

@@ -23,7 +23,8 @@ MODES = ("literal", "relaxed", "ablation")
 
 @dataclass(frozen=True)
 class Citation:
-    """Where a statement comes from: authors, year, title, arXiv id, and the theorem/equation."""
+    """Where a statement comes from: authors, year, title, arXiv id ("" if none), and the
+    theorem/equation."""
 
     authors: str
     year: int
@@ -32,7 +33,8 @@ class Citation:
     where: str
 
     def __str__(self):
-        return f"{self.authors} ({self.year}), \"{self.title}\", arXiv:{self.arxiv}, {self.where}"
+        arxiv = f", arXiv:{self.arxiv}" if self.arxiv else ""   # "" for a source with no arXiv id
+        return f"{self.authors} ({self.year}), \"{self.title}\"{arxiv}, {self.where}"
 
 
 @dataclass(frozen=True)

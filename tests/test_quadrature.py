@@ -63,3 +63,20 @@ def test_kernel_flow_refuses_bad_input():
         quadrature.kernel_flow_errors(np.array([0.0, 1.0, 0.0, 1.0]), np.ones(4), [0.0])
     with pytest.raises(ValueError, match="non-negative"):
         quadrature.kernel_flow_errors(np.eye(4)[0], np.ones(4), [-1.0])
+
+
+def test_kernel_flow_values_match_the_dense_matrix_exponential_and_the_errors():
+    n = 32
+    X = data.circle(n)
+    y = data.sobolev_circle_target(X, alpha=1.0)
+    H = ntk.infinite_width_gram(X, "relu", bias=True, groups=("W", "b", "a"))
+    times = np.array([0.0, 0.5, 3.0, 20.0])
+    values = quadrature.kernel_flow_values(H[0], y, times)
+    dense = np.array([y - expm(-t * 2.0 / n * H) @ y for t in times])
+    # As above: FFT and Padé agree to ~1e-13 relative to ‖y‖ ≈ 1; 1e-10 leaves room.
+    np.testing.assert_allclose(values, dense, rtol=0, atol=1e-10)
+    # The errors are the L² norm of the values' residual (Parseval, to rounding).
+    np.testing.assert_allclose(np.sqrt(np.mean((values - y) ** 2, axis=-1)),
+                               quadrature.kernel_flow_errors(H[0], y, times), rtol=1e-12)
+    with pytest.raises(ValueError, match="non-negative"):
+        quadrature.kernel_flow_values(H[0], y, [-1.0])

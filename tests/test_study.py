@@ -40,7 +40,7 @@ def _measure(study, mode, profile, seed):
 
 
 TOY = Study(id="toy.trapezoid", title="Trapezoid rule is second order",
-            citation=Citation("Atkinson", 1989, "An Introduction to Numerical Analysis", "-",
+            citation=Citation("Atkinson", 1989, "An Introduction to Numerical Analysis", "",
                               "Thm 5.1"),
             fidelity="stated", statement="|T_N − I| = O(N⁻²)", measure=_measure,
             constants=(("order", "−2", "Atkinson (1989), Thm 5.1"),), options=dict(order=-2.0))
