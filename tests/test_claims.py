@@ -66,3 +66,9 @@ def test_suite_matches_committed_baseline():
     reports = [report_for(t.id) for t in THEOREMS]
     regressions = report.compare_baseline(reports, BASELINE)
     assert not regressions, "\n".join(regressions)
+
+
+@pytest.mark.parametrize("theorem_id", [t.id for t in THEOREMS])
+def test_every_claim_keeps_a_planted_false_variant(theorem_id):
+    """A check that cannot fail is worthless: each true statement has a false twin to refute."""
+    assert planted_variants(theorem_id)

@@ -287,14 +287,18 @@ gram_stays_positive = Theorem(
 )
 
 
-def _movement_evaluate(outcome, c):
-    run = outcome.run
-    m = run.params.W.shape[0] if run.params is not None else outcome.params0.width
-    residual0 = math.sqrt(2.0 * run.losses[0])
-    r_prime = 4.0 * math.sqrt(outcome.problem.n) * residual0 / (math.sqrt(m) * c["lambda0"])
-    # rtol: the movement is a norm of a difference of O(1) weights, computed to ~1e-15.
-    return envelope_evidence(run.max_neuron_move, np.full_like(run.max_neuron_move, r_prime),
-                             rtol=ENVELOPE_RTOL)
+def _movement_evaluator(factor=1.0):
+    """Evidence for max_r ‖w_r(k) − w_r(0)‖ ≤ factor · R' at every step (factor 1: Cor. 4.1)."""
+    def evaluate(outcome, c):
+        run = outcome.run
+        m = run.params.W.shape[0] if run.params is not None else outcome.params0.width
+        residual0 = math.sqrt(2.0 * run.losses[0])
+        r_prime = 4.0 * math.sqrt(outcome.problem.n) * residual0 / (math.sqrt(m) * c["lambda0"])
+        # rtol: the movement is a norm of a difference of O(1) weights, computed to ~1e-15.
+        return envelope_evidence(run.max_neuron_move,
+                                 np.full_like(run.max_neuron_move, factor * r_prime),
+                                 rtol=ENVELOPE_RTOL)
+    return evaluate
 
 
 neuron_movement = Theorem(
@@ -307,7 +311,7 @@ neuron_movement = Theorem(
     network=NETWORK, init=INIT, constants=CONSTANTS, unspecified=UNSPECIFIED, delta="delta",
     hypotheses=HYPOTHESES,
     conclusion=Conclusion("movement_bound", "max_r ‖w_r(k) − w_r(0)‖ ≤ R' for all k",
-                          "Du et al. 2019, Corollary 4.1", _movement_evaluate,
+                          "Du et al. 2019, Corollary 4.1", _movement_evaluator(),
                           record=("movement",)),
     relax=RELAX, instances=instances,
 )
@@ -388,6 +392,22 @@ PLANTED = {
                        "exp(−2λ₀t)."),
             conclusion=envelope_conclusion(flow_envelope(4.0), "exp(−4λ₀t)", "planted")),
     ),
+    gram_stays_positive.id: (
+        gram_stays_positive.variant("no_width_bound", planted=True, ablation="width",
+                                    statement="PLANTED FALSE: λ_min(H(k)) ≥ λ₀/2 without the "
+                                              "width hypothesis, at m = 2: two neurons' "
+                                              "activation patterns cannot reproduce H∞."),
+    ),
+    neuron_movement.id: (
+        neuron_movement.variant(
+            "radius_over_32", planted=True,
+            statement=("PLANTED FALSE: every neuron stays within R'/32. The factor was chosen "
+                       "after measurement: the largest movement seen in the relaxed check is "
+                       "0.063·R', so R'/32 sits 2× below it."),
+            conclusion=Conclusion("movement_bound", "max_r ‖w_r(k) − w_r(0)‖ ≤ R'/32",
+                                  "planted", _movement_evaluator(1.0 / 32.0),
+                                  record=("movement",))),
+    ),
     gram_concentration.id: (
         gram_concentration.variant("no_width_bound", planted=True, ablation="width",
                                    statement="PLANTED FALSE: Lemma 3.1 at 1/1000 of its width."),
@@ -396,6 +416,6 @@ PLANTED = {
 
 register(gd_linear_rate, PLANTED[gd_linear_rate.id])
 register(flow_linear_rate, PLANTED[flow_linear_rate.id])
-register(gram_stays_positive)
-register(neuron_movement)
+register(gram_stays_positive, PLANTED[gram_stays_positive.id])
+register(neuron_movement, PLANTED[neuron_movement.id])
 register(gram_concentration, PLANTED[gram_concentration.id])

@@ -174,6 +174,14 @@ ABLATIONS = {
         statement="v1 without linear independence: one pair x₁ = c·x₀, c ∈ {2, ½}."),),
 }
 PLANTED = {
+    linear_rate_v1.id: (
+        linear_rate_v1.variant(
+            "rate_8x", planted=True,
+            statement=("PLANTED FALSE: L(k) ≤ (1 − 8γλ_K/n)^k L(0), twice the linearised "
+                       "slowest mode."),
+            conclusion=envelope_conclusion(rate_envelope(8.0, rate=_lambda_K_over_n),
+                                           "L(k) ≤ (1 − 8γλ_K/n)^k L(0)", "planted")),
+    ),
     linear_rate_v2.id: (
         linear_rate_v2.variant(
             "rate_8x", planted=True,
@@ -191,5 +199,5 @@ PLANTED = {
     ),
 }
 
-register(linear_rate_v1, ablations=ABLATIONS[linear_rate_v1.id])
+register(linear_rate_v1, PLANTED[linear_rate_v1.id], ablations=ABLATIONS[linear_rate_v1.id])
 register(linear_rate_v2, PLANTED[linear_rate_v2.id])
