@@ -539,6 +539,12 @@ def _target(name, met, detail):
     return dict(name=name, met=met, detail=detail)
 
 
+def _in_size_order(rows):
+    """(size, row) pairs in ``SIZES`` order, also for a result read back from sorted JSON."""
+    order = list(SIZES)
+    return sorted(rows.items(), key=lambda item: order.index(item[0]))
+
+
 def evaluate_targets(result):
     """The performance issue's targets on a ``run_bench`` result: met True/False, or None (with
     the reason in ``detail``) when a figure they need was not measured."""
@@ -567,7 +573,7 @@ def evaluate_targets(result):
     batched = result["batched"]
     targets.append(_target(f"batched {batched['seeds']} seeds >= {BATCH_SPEEDUP:g}x sequential",
                            batched["speedup"] >= BATCH_SPEEDUP, f"{batched['speedup']:.2f}x"))
-    for size, row in sizes.items():
+    for size, row in _in_size_order(sizes):
         for activation, timing in row["activations"].items():
             slowdown = timing["relative_to_relu"]
             targets.append(_target(f"{size}: {activation} <= {ACTIVATION_SLOWDOWN:g}x relu",
@@ -684,7 +690,7 @@ def format_table(result):
     roof_ = result["roof"]
     lines = ["| size (n, d, m) | gdproofs | numpy | torch | jax | roof | ratios |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
-    for size, row in result["sizes"].items():
+    for size, row in _in_size_order(result["sizes"]):
         impls = row["implementations"]
         ratios = []
         if row["speedup_vs_best_peer"] is not None:
@@ -715,7 +721,7 @@ def format_table(result):
     lines += ["", "Activations (gdproofs step time relative to ReLU): " + "; ".join(
         f"{size} " + ", ".join(f"{name} {t['relative_to_relu']:.2f}x"
                                for name, t in row["activations"].items())
-        for size, row in result["sizes"].items() if row["activations"]) + "."]
+        for size, row in _in_size_order(result["sizes"]) if row["activations"]) + "."]
     cold = result["cold_start"]
     lines += ["", "Cold start (import + one tiny GD run in a fresh interpreter): " + (
         f"{cold['empty_cache_s']:.2f} s with an empty numba cache, {cold['warm_cache_s']:.2f} s "

@@ -405,7 +405,9 @@ def index_markdown(reports, *, profile, seed):
     out = ["# gdproofs report", "",
            f"Profile **{profile}**, seed **{seed}**. Each theorem is checked *literally* (its "
            f"hypotheses as proven) and *relaxed* (its width/step hypotheses scaled by the factors "
-           f"its page lists), and each planted false variant must be refuted.", "",
+           f"its page lists), and each planted false variant must be refuted. Studies (rates, "
+           f"identities, comparisons) are one measurement each; their pages say what their "
+           f"literal and relaxed forms are, and — marks a mode a study does not have.", "",
            _table(["theorem", "fidelity", "citation", "literal", "relaxed", "planted refuted",
                    "tightness (bound/needed)"],
                   [[f"[{r['id']}]({slug(r['id'])}.md)",
@@ -617,6 +619,18 @@ def _sweeps_markdown(phases):
     return "\n".join(out)
 
 
+def _performance_markdown(outdir):
+    """A link to the scaling figure ``gdproofs bench --figure`` wrote, when there is one."""
+    figure = Path(outdir) / "figures" / "bench.scaling.png"
+    if not figure.exists():
+        return ""
+    return "\n".join(["", "## Performance", "",
+                      "Step time against n, d and m, and batched seeds against threads, written "
+                      "by `gdproofs bench --figure reports/figures/bench.scaling.png` (the "
+                      "measured table and targets: `reports/bench.json`).", "",
+                      "![bench.scaling](figures/bench.scaling.png)", ""])
+
+
 def write_report(reports, outdir, *, profile, seed):
     """Write README.md, one page per theorem and the figures under ``outdir``; returns the paths.
 
@@ -631,7 +645,7 @@ def write_report(reports, outdir, *, profile, seed):
         figdir.mkdir()
         phases = sorted((outdir / "figures").glob("*.phase.png"))
         _write_text(tmp / "README.md", index_markdown(reports, profile=profile, seed=seed)
-                    + _sweeps_markdown(phases))
+                    + _sweeps_markdown(phases) + _performance_markdown(outdir))
         for report in reports:
             figures = _figures(report, figdir)
             _write_text(tmp / f"{slug(report.theorem.id)}.md", theorem_markdown(report, figures))
