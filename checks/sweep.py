@@ -3,8 +3,9 @@
 A sweep checks a theorem's conclusion on every cell of a grid (width × step size by default),
 ignoring the hypotheses, so that a phase diagram shows where the conclusion holds and where the
 theorem's bounds sit. Each finished cell is appended as one JSON line to a store under
-``reports/sweeps/``, keyed by a hash of the theorem id, the instance and the package version, with a
-checksum of its own content. Re-running the same sweep skips finished cells; a line that is
+``reports/sweeps/``, keyed by a hash of the theorem id, the instance and the code version (the
+package version and a hash of the source that computes a cell), with a checksum of its own
+content. Re-running the same sweep skips finished cells; a line that is
 truncated or whose checksum does not match (a crash mid-write) is ignored and its cell recomputed.
 
 Cells run in this process, in local worker processes (``workers``) or as tasks on an existing Dask
@@ -18,6 +19,7 @@ diverged GD run is not an error: it is a failed seed, counted in the cell's ``di
 
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
+import functools
 import hashlib
 import itertools
 import json
@@ -74,9 +76,30 @@ def parse_grid(text):
     return name, values
 
 
+# The modules a cell's numbers can depend on (not the command line, report or store code).
+CELL_MODULES = ("data", "engine", "features", "flow", "kernels", "network", "ntk", "order",
+                "quadrature", "stats", "study", "theorem", "training")
+
+
+@functools.lru_cache(maxsize=None)
+def code_version(theorem_id):
+    """:data:`VERSION` plus a hash of the source of :data:`CELL_MODULES` and of the theorem's own
+    module (``theorems/<paper>.py`` for "paper.name"): a cell computed by other code (an edited
+    kernel, a changed envelope) never has the same key, so a store is never read as data that the
+    current code would not reproduce."""
+    root = Path(__file__).resolve().parent.parent
+    paths = [root / "checks" / f"{name}.py" for name in CELL_MODULES]
+    paths.append(root / "theorems" / f"{theorem_id.split('.')[0]}.py")
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return f"{VERSION}+{digest.hexdigest()[:12]}"
+
+
 def cell_key(theorem_id, instance):
-    blob = json.dumps(dict(theorem=theorem_id, instance=instance.to_dict(), version=VERSION),
-                      sort_keys=True).encode()
+    blob = json.dumps(dict(theorem=theorem_id, instance=instance.to_dict(),
+                           version=code_version(theorem_id)), sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:20]
 
 
@@ -139,13 +162,14 @@ def _cell_record(theorem, instance):
 def _run_cell(theorem_id, instance_dict, version):
     """Worker entry point: registered theorems only (a worker process looks the id up).
 
-    ``version`` is the caller's :data:`VERSION`: a Dask worker may run another installed copy of
-    the package, whose results must not be stored under this version's keys.
+    ``version`` is the caller's :func:`code_version`: a Dask worker may run another installed copy
+    of the package, whose results must not be stored under this version's keys.
     """
     from checks.theorem import Instance, get
 
-    if version != VERSION:
-        raise RuntimeError(f"worker runs gdproofs {VERSION}, the sweep was started by {version}")
+    if version != code_version(theorem_id):
+        raise RuntimeError(f"worker runs gdproofs {code_version(theorem_id)}, the sweep was "
+                           f"started by {version}")
     return _cell_record(get(theorem_id), Instance.from_dict(instance_dict))
 
 
@@ -166,7 +190,8 @@ def _processes(theorem, todo, workers):
     # spawn, not fork: numba's OpenMP threading layer is not fork-safe once used.
     with ProcessPoolExecutor(max_workers=workers,
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_run_cell, theorem.id, inst.to_dict(), VERSION): (key, inst)
+        version = code_version(theorem.id)
+        futures = {pool.submit(_run_cell, theorem.id, inst.to_dict(), version): (key, inst)
                    for key, inst in todo}
         for future in as_completed(futures):
             key, inst = futures[future]
@@ -196,7 +221,8 @@ def _dask(theorem, todo, address):
     with client:
         # pure=False: a retried cell must run again, not be answered from a result (or an
         # error) the cluster still holds under the same task key for another client.
-        futures = {client.submit(_run_cell, theorem.id, inst.to_dict(), VERSION, pure=False):
+        futures = {client.submit(_run_cell, theorem.id, inst.to_dict(),
+                                     code_version(theorem.id), pure=False):
                    (key, inst) for key, inst in todo}
         for future in distributed.as_completed(futures):
             # pop: once stored, the result need not stay in the cluster's memory.

@@ -223,3 +223,20 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(sweep.SchedulerError, match="cannot reach the Dask scheduler"):
         sweep.sweep(get(THEOREM), BASE, {"m": [16], "eta": [0.05]}, store=tmp_path / "s.jsonl",
                     scheduler="tcp://127.0.0.1:9")
+
+
+@pytest.fixture
+def fresh_code_version():
+    sweep.code_version.cache_clear()
+    yield
+    sweep.code_version.cache_clear()
+
+
+def test_a_cell_key_changes_with_the_code_that_computes_it(fresh_code_version, monkeypatch):
+    """Cells computed by other code are never read back: the key hashes the source."""
+    before = sweep.code_version("du2019.gd_linear_rate")
+    assert before.startswith(sweep.VERSION + "+")
+    assert sweep.code_version("jentzen2021.linear_rate_v1") != before   # another theorem module
+    monkeypatch.setattr(sweep, "CELL_MODULES", sweep.CELL_MODULES[1:])  # as if a module changed
+    sweep.code_version.cache_clear()
+    assert sweep.code_version("du2019.gd_linear_rate") != before
