@@ -31,8 +31,9 @@ sum over neurons first:
                         product), ∂L/∂a_blk = s σ(Z) e
 
 Pass 2 reads σ'(Z) (and σ(Z) when a is trained) cached by pass 1 when all m·n of them fit in
-``CACHE_BYTES``; otherwise it recomputes the block's Z, so no n×m array is ever held. Both ways give
-the same bits. The BLAS products (OpenBLAS dgemm/dgemv through numba's ``np.dot``) are
+``CACHE_BYTES``; otherwise it recomputes the block's Z, so no n×m float array is held. For ReLU
+and leaky ReLU with a not trained, pass 1 instead keeps one byte per pair, the sign 1{z_ir ≥ 0}
+(up to ``MASK_BYTES`` pairs), and pass 2 rebuilds T from it. All ways give the same bits. The BLAS products (OpenBLAS dgemm/dgemv through numba's ``np.dot``) are
 deterministic for a given BLAS thread count, which OpenBLAS picks from the product's size alone: a
 run is bit-identical alone, repeated, or inside ``gd_run_batch``. Runs under different
 OPENBLAS_NUM_THREADS may differ in the last bits for products large enough to be threaded.
@@ -61,14 +62,20 @@ MEAN = 1
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
-# A block's pre-activations (B × n float64) take at most this much, half of the 2 MiB per-core L2
-# of the machines this was tuned on (lscpu), so the elementwise pass after each BLAS product reads
-# them from cache; fewer, larger blocks keep the per-call BLAS overhead small.
-BLOCK_BYTES = 1 << 20
-# Pass 1 keeps σ'(Z) (and σ(Z)) for pass 2 when the m·n values fit in this much, the 32 MiB L3 of
-# those machines. Beyond it, writing and re-reading them from memory costs about as much as pass 2
-# recomputing Z (2·d flops per pair), and recomputing holds no n×m array.
-CACHE_BYTES = 32 << 20
+# A block's pre-activations (B × n float64) take at most this much. Measured on the 2-core machine
+# of reports/bench.json (2 MiB L2 per core, 32 MiB L3): 4 MiB beat 1 MiB by 2.5× on "large"
+# (n = 2048: 256 neurons per block instead of 64, so the BLAS products are no longer thin) and
+# by 10–25% on "medium", "wide" and the smooth activations; 8 and 16 MiB were no better.
+BLOCK_BYTES = 4 << 20
+# Pass 1 keeps σ'(Z) (and σ(Z)) for pass 2 when the m·n values fit in this much; beyond it pass 2
+# recomputes Z block by block and no n×m float array is held. Writing and re-reading 64 MiB of
+# σ'(Z) still beat recomputing Z by 15–20% for sigmoid and softplus on "large" and "wide".
+CACHE_BYTES = 128 << 20
+# ReLU and leaky ReLU with a not trained, when pass 1 runs more than one block: σ'(z) takes one of
+# two values, so pass 1 keeps only the signs 1{z ≥ 0}, one byte per pair, for up to this many
+# pairs, and pass 2 rebuilds T from them with the same bits as from a cached σ'(Z), without
+# recomputing Z and with an eighth of the memory traffic.
+MASK_BYTES = 256 << 20
 
 
 # Cody–Waite split of ln 2 from fdlibm's e_exp.c: LN2_HI has 32 significant bits, so k·LN2_HI is
@@ -277,7 +284,7 @@ def _preactivations(XT, W, b, use_bias, r0, Z):
 
 
 @njit(cache=True, error_model="numpy")
-def _activate(Z, S, a, b, use_bias, r0, act, leak, keep, v):
+def _activate(Z, S, P, a, b, use_bias, r0, act, leak, keep, v):
     """v_i += a_r σ(z_ir), z_ir = Z[j, i] + b_r, for r = r0 + j in the order of r (pass 1's share
     of this block).
 
@@ -304,10 +311,16 @@ def _activate(Z, S, a, b, use_bias, r0, act, leak, keep, v):
                 v[i] += ar * s
                 Z[j, i] = ds
         elif act != ERF:
-            for i in range(n):
-                s, ds = _linear_piece(Z[j, i] + br, leaky, leak)
-                v[i] += ar * s
-                Z[j, i] = ds
+            if P.shape[0] > 0:
+                for i in range(n):
+                    z = Z[j, i] + br
+                    v[i] += ar * _linear_piece(z, leaky, leak)[0]
+                    P[j, i] = z >= 0.0
+            else:
+                for i in range(n):
+                    s, ds = _linear_piece(Z[j, i] + br, leaky, leak)
+                    v[i] += ar * s
+                    Z[j, i] = ds
         elif keep:
             for i in range(n):
                 s, ds = activation_and_derivative(Z[j, i] + br, act, leak)
@@ -372,7 +385,7 @@ def _count_flips(Z, b, use_bias, r0, sign0):
 
 
 @njit(cache=True)
-def _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, v, sign0):
+def _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, v, sign0):
     """Pass 1: v_i = s Σ_r a_r σ(z_ir) over blocks of ``rows`` neurons; return the flip count.
 
     Z has either m rows, and then keeps σ'(z) (and S, when it has rows, σ(z)) of every pair for
@@ -389,7 +402,8 @@ def _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, v, sign0)
         _product(XT, W, r0, Zb)
         if sign0.shape[0] > 0:
             flips += _count_flips(Zb, b, use_bias, r0, sign0)
-        _activate(Zb, S[lo:lo + nb], a, b, use_bias, r0, act, leak, cached, v)
+        _activate(Zb, S[lo:lo + nb], P[r0:r0 + nb] if P.shape[0] > 0 else P, a, b, use_bias, r0,
+                  act, leak, cached, v)
     for i in range(v.shape[0]):
         v[i] *= scale
     return flips
@@ -411,7 +425,7 @@ def _residuals(v, y, output, loss_kind, f, e):
 
 
 @njit(cache=True)
-def _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, e, G, ga):
+def _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, G, ga):
     """Pass 2: G = [∂L/∂W | ∂L/∂b] (m × (d+1)) when G has rows, ga = ∂L/∂a when S has rows.
 
     Z and S are pass 1's (see ``_forward_pass``). Per block, T_ri = s a_r e_i σ'(z_ir) overwrites
@@ -422,11 +436,21 @@ def _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, e, G
     cached = Z.shape[0] == m
     want_wb = G.shape[0] > 0
     want_a = S.shape[0] > 0
+    masked = P.shape[0] > 0
+    negative = leak if act == LEAKY_RELU else 0.0
     for r0 in range(0, m, rows):
         nb = min(rows, m - r0)
         lo = r0 if cached else 0
         Zb = Z[lo:lo + nb]
         Sb = S[lo:lo + nb]
+        if masked:
+            if want_wb:
+                for j in range(nb):
+                    c = scale * a[r0 + j]
+                    for i in range(n):
+                        Zb[j, i] = (1.0 if P[r0 + j, i] else negative) * (c * e[i])
+                np.dot(Zb, X1, G[r0:r0 + nb])
+            continue
         if not cached:
             _product(XT, W, r0, Zb)
             _derive(Zb, Sb, b, use_bias, r0, act, leak)
@@ -444,10 +468,14 @@ def _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, e, G
 
 
 @njit(cache=True)
-def _workspace(m, n):
-    """(rows, Z): the block size and pass 1's array, all m rows when they fit in ``CACHE_BYTES``."""
+def _workspace(m, n, maskable):
+    """(rows, Z, P): the block size, pass 1's array, all m rows when they fit in ``CACHE_BYTES``,
+    and pass 1's sign bits, m rows when ``maskable`` (a piecewise-linear σ, a not trained) and
+    they fit in ``MASK_BYTES`` (then Z is one block's workspace)."""
     rows = _block_rows(m, n)
-    return rows, np.empty((m if 8 * m * n <= CACHE_BYTES else rows, n))
+    if maskable and rows < m and m * n <= MASK_BYTES:
+        return rows, np.empty((rows, n)), np.empty((m, n), dtype=np.bool_)
+    return rows, np.empty((m if 8 * m * n <= CACHE_BYTES else rows, n)), np.empty((0, n), dtype=np.bool_)
 
 
 @njit(cache=True)
@@ -458,8 +486,9 @@ def forward(X, W, b, a, act, leak, use_bias, scale, output):
     XT, _ = _data_operands(X)
     rows = _block_rows(m, n)
     v = np.empty(n)
+    nomask = np.empty((0, n), dtype=np.bool_)
     _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, np.empty((rows, n)),
-                  np.empty((0, n)), v, np.empty((0, n), dtype=np.bool_))
+                  np.empty((0, n)), nomask, v, nomask)
     f = np.empty(n)
     for i in range(n):
         f[i], _ = output_and_derivative(v[i], output)
@@ -472,17 +501,17 @@ def loss_and_gradient(X, y, W, b, a, act, leak, use_bias, scale, output, loss_ki
     n, d = X.shape
     m = W.shape[0]
     XT, X1 = _data_operands(X)
-    rows, Z = _workspace(m, n)
+    rows, Z, P = _workspace(m, n, False)
     S = np.empty_like(Z)
     G = np.empty((m, d + 1))
     ga = np.empty(m)
     v = np.empty(n)
     f = np.empty(n)
     e = np.empty(n)
-    _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, v,
+    _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, v,
                   np.empty((0, n), dtype=np.bool_))
     loss = _residuals(v, y, output, loss_kind, f, e)
-    _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, e, G, ga)
+    _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, G, ga)
     gb = G[:, d].copy() if use_bias else np.zeros(m)
     return loss, np.ascontiguousarray(G[:, :d]), gb, ga
 
@@ -578,7 +607,7 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
     n, d = X.shape
     m = W.shape[0]
     XT, X1 = _data_operands(X)
-    rows, Z = _workspace(m, n)
+    rows, Z, P = _workspace(m, n, (act == RELU or act == LEAKY_RELU) and not train_a)
     S = np.empty((Z.shape[0] if train_a else 0, n))
     train_b = train_b and use_bias
     G = np.empty((m if train_w or train_b else 0, d + 1))
@@ -593,7 +622,7 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
         _record_signs(XT, W, b, use_bias, rows, Z, sign0)
     Zgram = np.empty((m if gram_every > 0 else 0, n))
     for k in range(steps + 1):
-        flipped = _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, v, sign0)
+        flipped = _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, v, sign0)
         loss = _residuals(v, y, output, loss_kind, f, e)
         if not math.isfinite(loss):
             return k
@@ -612,7 +641,7 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
             gram_lmin[k // gram_every] = np.linalg.eigvalsh(H)[0]
         if k == steps:
             break
-        _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, e, G, ga)
+        _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, G, ga)
         _update(W, b, a, G, ga, eta, train_w, train_b, train_a)
     return -1
 

@@ -55,6 +55,30 @@ def test_gd_matches_numpy_reference_over_many_steps(case):
     assert run.losses[-1] < run.losses[0]
 
 
+# The kernels' multi-block paths (checks.kernels: BLOCK_BYTES = 4 MiB of pre-activations per
+# block, so 512 neurons at n = 1024). m = 1536 is three blocks: ReLU with a fixed keeps only the
+# signs between the passes, sigmoid keeps σ'. m = 20000 holds 8·m·n = 164 MB > CACHE_BYTES, so
+# pass 2 recomputes each block (sigmoid, a trained).
+MULTI_BLOCK = [
+    dict(n=1024, m=1536, steps=8, activation="relu", train=("W", "b")),
+    dict(n=1024, m=1536, steps=8, activation="sigmoid", train=("W", "b", "a")),
+    dict(n=1024, m=20000, steps=2, activation="sigmoid", train=("W", "b", "a")),
+]
+
+
+@pytest.mark.parametrize("case", MULTI_BLOCK, ids=["signs", "cached", "recomputed"])
+def test_multi_block_paths_match_the_reference(case):
+    n, m, steps = case["n"], case["m"], case["steps"]
+    net = Network(activation=case["activation"], bias=True, train=case["train"])
+    X, y = _problem(n=n, d=4, seed=1)
+    params = init_params(net, m, 4, seed=2)
+    run = gradient_descent(net, params, X, y, eta=0.5 / n, steps=steps, record=("predictions",))
+    ref = reference.gradient_descent(net, *params.astuple(), X, y, 0.5 / n, steps)
+    # As in the test above: a few ulps per step in a contracting run.
+    assert_allclose(run.losses, ref["losses"], rtol=1e-12)
+    assert_allclose(run.predictions, ref["preds"], rtol=1e-12, atol=1e-13)
+
+
 def test_same_seed_bit_identical_single_and_batched():
     net = Network(activation="relu", bias=True, train=("W", "b"), loss="mean")
     X, y = _problem(n=12, d=4)
