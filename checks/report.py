@@ -436,7 +436,11 @@ def _constant_rows(theorem, constants):
         if name in known:
             rows.append([name, fmt(value, 6), known[name].formula, known[name].source])
         elif name in theorem.unspecified:
-            what = "δ, failure probability" if name == theorem.delta else "unspecified O/Ω constant"
+            # By convention the paper's O/Ω constants are named C_…; other entries (Arora et
+            # al.'s accuracy ε, say) are parameters of the claim that we chose.
+            what = ("δ, failure probability" if name == theorem.delta else
+                    "unspecified O/Ω constant" if name.startswith("C_") else
+                    "parameter of the claim")
             rows.append([name, fmt(value, 6), what, "our choice"])
     return rows
 
