@@ -78,7 +78,8 @@ def judge_within(fit, *, expected, tolerance, max_ci_width=0.3):
     * ``"REFUTED"`` if [low, high] ∩ B = ∅: the order differs from p by more than τ, at the fit's
       confidence;
     * ``"CONSISTENT"`` if [low, high] ⊆ B and high − low ≤ ``max_ci_width``: the order is p up to τ
-      (two one-sided tests, Schuirmann 1987 [1]_, at the fit's confidence);
+      (two one-sided tests, Schuirmann 1987 [1]_: a two-sided 95% CI inside B is TOST at
+      α = 0.025 per side, so the equivalence claim is made at 97.5%);
     * ``"INCONCLUSIVE"`` otherwise.
 
     ``kind="exact"`` (``checks.stats.judge_order``) is the limit τ → 0; it refutes a deterministic
