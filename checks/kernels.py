@@ -74,7 +74,8 @@ CACHE_BYTES = 128 << 20
 # ReLU and leaky ReLU with a not trained, when pass 1 runs more than one block: σ'(z) takes one of
 # two values, so pass 1 keeps only the signs 1{z ≥ 0}, one byte per pair, for up to this many
 # pairs, and pass 2 rebuilds T from them with the same bits as from a cached σ'(Z), without
-# recomputing Z and with an eighth of the memory traffic.
+# recomputing Z and with an eighth of the memory traffic. 256 MiB is a memory cap, not a tuned
+# figure: twice CACHE_BYTES, i.e. 16× as many pairs as the σ' cache holds.
 MASK_BYTES = 256 << 20
 
 
@@ -475,7 +476,8 @@ def _workspace(m, n, maskable):
     rows = _block_rows(m, n)
     if maskable and rows < m and m * n <= MASK_BYTES:
         return rows, np.empty((rows, n)), np.empty((m, n), dtype=np.bool_)
-    return rows, np.empty((m if 8 * m * n <= CACHE_BYTES else rows, n)), np.empty((0, n), dtype=np.bool_)
+    kept = m if 8 * m * n <= CACHE_BYTES else rows
+    return rows, np.empty((kept, n)), np.empty((0, n), dtype=np.bool_)
 
 
 @njit(cache=True)

@@ -33,6 +33,12 @@ _STATES = {stats.REFUTED: engine.VIOLATED, stats.CONSISTENT: engine.HOLDS,
            stats.INCONCLUSIVE: engine.INCONCLUSIVE}
 
 
+def engine_state(judgement_state):
+    """The verdict state for a ``checks.stats`` judgement: HOLDS for CONSISTENT, VIOLATED for
+    REFUTED, INCONCLUSIVE otherwise."""
+    return _STATES.get(judgement_state, engine.INCONCLUSIVE)
+
+
 @dataclass(frozen=True)
 class ObservedOrder:
     """An observed order judged against a claimed exponent.
@@ -271,7 +277,7 @@ def to_finding(orders, *, plots=(), values=None, note=""):
     ``values``; its reason joins the orders' reasons and ``note``.
     """
     orders = list(orders)
-    state = _STATES[joint_state(orders)]
+    state = engine_state(joint_state(orders))
     named = {}
     for o in orders:
         named.update(o.values(prefix=f"{o.label}." if len(orders) > 1 and o.label else ""))

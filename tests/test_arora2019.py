@@ -200,12 +200,6 @@ def test_distance_literal_reports_the_leading_part_without_judging_it():
     assert above.values["c_min_leading"] == pytest.approx(2.0, rel=1e-12)
 
 
-def test_engine_state_maps_judgements():
-    assert ar.engine_state("CONSISTENT") == engine.HOLDS
-    assert ar.engine_state("REFUTED") == engine.VIOLATED
-    assert ar.engine_state("INCONCLUSIVE") == engine.INCONCLUSIVE
-
-
 def test_label_study_streams_are_disjoint():
     """Inputs and initial weights seeded alike share a stream (w_r(0) ∥ x_r, the bug the offsets
     remove); with INIT_STREAM no w_r(0) is parallel to its x_r, and random labels come from

@@ -143,3 +143,9 @@ def test_bad_input_is_refused():
         order.judge_within((1, 2), expected=-0.5, tolerance=0.1)
     with pytest.raises(ValueError, match="at least one"):
         order.joint_state([])
+
+
+def test_engine_state_maps_judgements():
+    assert order.engine_state("CONSISTENT") == engine.HOLDS
+    assert order.engine_state("REFUTED") == engine.VIOLATED
+    assert order.engine_state("INCONCLUSIVE") == engine.INCONCLUSIVE

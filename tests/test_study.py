@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from checks import engine, report, stats, suite, theorem
+from checks import engine, order, report, stats, suite, theorem
 from checks.cli import main
 from checks.study import Finding, Plot, Series, Study
 from checks.theorem import Citation
@@ -31,8 +31,7 @@ def _measure(study, mode, profile, seed):
     # One deterministic error per N: the CI is the t-interval of the least-squares slope.
     fit = stats.fit_loglog(PANELS, errors)
     judged = stats.judge_order(fit, expected=study.options["order"])
-    state = {"CONSISTENT": engine.HOLDS, "REFUTED": engine.VIOLATED}.get(
-        judged.state, engine.INCONCLUSIVE)
+    state = order.engine_state(judged.state)
     plot = Plot("order", "trapezoid error", "panels N", "error", xscale="log", yscale="log",
                 series=(Series("observed", PANELS, errors),))
     return Finding(state, judged.reason, dict(slope=fit.slope, low=fit.low, high=fit.high),

@@ -27,6 +27,7 @@ import numpy as np
 
 from checks import data as datasets
 from checks import engine, ntk, stats
+from checks.order import engine_state
 from checks.network import Network, forward, init_params
 from checks.study import Finding, Plot, Series, Study
 from checks.theorem import (Citation, Conclusion, Constant, DataSpec, Evidence, Hypothesis,
@@ -46,14 +47,6 @@ NETWORK = Network(activation="relu", bias=False, scaling="ntk", train=("W",), lo
 # + 10⁶ + [0, 1000)), so the three streams never meet; the engine's initial weights never meet a
 # data seed either (a multiple of 1000 in [100 000·seed, +300) needs draw = 99·seed, see DATA).
 LABEL_STREAM, INIT_STREAM = 10 ** 9, 2 * 10 ** 9
-
-# Judgement of ``checks.stats`` → engine verdict state (checks.order keeps its own copy private).
-_STATES = {stats.CONSISTENT: engine.HOLDS, stats.REFUTED: engine.VIOLATED}
-
-
-def engine_state(judgement_state):
-    """HOLDS for a CONSISTENT judgement, VIOLATED for REFUTED, INCONCLUSIVE otherwise."""
-    return _STATES.get(judgement_state, engine.INCONCLUSIVE)
 
 
 def cite(where):
