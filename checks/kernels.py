@@ -27,13 +27,16 @@ sum over neurons first:
 
     pass 1, per block:  Z = W_blk Xᵀ + b_blk (one BLAS product), v += σ(Z)ᵀ a_blk
     residuals:          f = g(s v), e
-    pass 2, per block:  T_ri = s a_r e_i σ'(z_ir),  [∂L/∂W_blk | ∂L/∂b_blk] = T [X | 1] (one BLAS
-                        product), ∂L/∂a_blk = s σ(Z) e
+    pass 2, per block:  G_blk = σ'(Z_blk) Xe with Xe = diag(e) [X | 1] (one BLAS product), and
+                        [∂L/∂w_r | ∂L/∂b_r] = s a_r G_r; ∂L/∂a_blk = s σ(Z) e
 
-Pass 2 reads σ'(Z) (and σ(Z) when a is trained) cached by pass 1 when all m·n of them fit in
-``CACHE_BYTES``; otherwise it recomputes the block's Z, so no n×m float array is held. For ReLU
-and leaky ReLU with a not trained, pass 1 instead keeps one byte per pair, the sign 1{z_ir ≥ 0}
-(up to ``MASK_BYTES`` pairs), and pass 2 rebuilds T from it. All ways give the same bits. The BLAS products (OpenBLAS dgemm/dgemv through numba's ``np.dot``) are
+The residuals scale the n×(d+1) factor Xe and the factors s a_r the m×(d+1) result, so pass 2 makes
+no elementwise sweep over a cached block. Pass 2 reads σ'(Z) (and σ(Z) when a is trained) cached
+by pass 1 when all m·n of them fit in ``CACHE_BYTES``; otherwise it recomputes the block's Z, so no
+n×m float array is held. For ReLU and leaky ReLU with a not trained, pass 1 instead keeps one byte
+per pair, the sign 1{z_ir ≥ 0} (up to ``MASK_BYTES`` pairs), and pass 2 rebuilds σ'(Z_blk) from
+it. All ways give the same bits. The BLAS products (OpenBLAS dgemm/dgemv through numba's
+``np.dot``) are
 deterministic for a given BLAS thread count, which OpenBLAS picks from the product's size alone: a
 run is bit-identical alone, repeated, or inside ``gd_run_batch``. Runs under different
 OPENBLAS_NUM_THREADS may differ in the last bits for products large enough to be threaded.
@@ -313,50 +316,75 @@ def _preactivations(XT, W, b, use_bias, r0, Z):
                 Z[j, i] += br
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _piecewise_rows(Z, P, a, b, use_bias, r0, leaky, leak, v):
+    """``_activate`` for ReLU (``leaky`` False) and leaky ReLU: inlined where ``leaky`` is a
+    constant, so each gets its own loop without the other's operations."""
+    nb, n = Z.shape
+    for j in range(nb):
+        ar = a[r0 + j]
+        br = b[r0 + j] if use_bias else 0.0
+        if P.shape[0] > 0:
+            for i in range(n):
+                z = Z[j, i] + br
+                v[i] += ar * _linear_piece(z, leaky, leak)[0]
+                P[j, i] = z >= 0.0
+        else:
+            for i in range(n):
+                s, ds = _linear_piece(Z[j, i] + br, leaky, leak)
+                v[i] += ar * s
+                Z[j, i] = ds
+
+
 @njit(cache=True, error_model="numpy")
 def _activate(Z, S, P, a, b, use_bias, r0, act, leak, keep, v):
     """v_i += a_r σ(z_ir), z_ir = Z[j, i] + b_r, for r = r0 + j in the order of r (pass 1's share
     of this block).
 
     With ``keep``, Z is overwritten by σ'(z) and, when S has rows, S by σ(z): pass 2 reads them.
-    One loop per activation, so that each is free of the switch and vectorises. Except for erf,
-    σ' costs little once σ is known and is stored whether or not pass 2 reads it.
+    When P has rows (ReLU, leaky ReLU), P gets the signs 1{z ≥ 0} instead and Z is left as it is.
+    One loop nest per activation, the switch outside it, so that each is free of the others'
+    branches and vectorises (on the tiny size, switching per neuron cost a sixth of the step).
+    Except for erf, σ' costs little once σ is known and is stored whether or not pass 2 reads it.
     """
     nb, n = Z.shape
-    leaky = act == LEAKY_RELU
-    for j in range(nb):
-        ar = a[r0 + j]
-        br = b[r0 + j] if use_bias else 0.0
-        if S.shape[0] > 0:
+    if S.shape[0] > 0:
+        for j in range(nb):
+            br = b[r0 + j] if use_bias else 0.0
             for i in range(n):
                 S[j, i] = activation(Z[j, i] + br, act, leak)
-        if act == SIGMOID:
+    if act == RELU:
+        _piecewise_rows(Z, P, a, b, use_bias, r0, False, 0.0, v)
+    elif act == LEAKY_RELU:
+        _piecewise_rows(Z, P, a, b, use_bias, r0, True, leak, v)
+    elif act == SIGMOID:
+        for j in range(nb):
+            ar = a[r0 + j]
+            br = b[r0 + j] if use_bias else 0.0
             for i in range(n):
                 s = _sigmoid(Z[j, i] + br)
                 v[i] += ar * s
                 Z[j, i] = s * (1.0 - s)
-        elif act == SOFTPLUS:
+    elif act == SOFTPLUS:
+        for j in range(nb):
+            ar = a[r0 + j]
+            br = b[r0 + j] if use_bias else 0.0
             for i in range(n):
                 s, ds = _softplus(Z[j, i] + br)
                 v[i] += ar * s
                 Z[j, i] = ds
-        elif act != ERF:
-            if P.shape[0] > 0:
-                for i in range(n):
-                    z = Z[j, i] + br
-                    v[i] += ar * _linear_piece(z, leaky, leak)[0]
-                    P[j, i] = z >= 0.0
-            else:
-                for i in range(n):
-                    s, ds = _linear_piece(Z[j, i] + br, leaky, leak)
-                    v[i] += ar * s
-                    Z[j, i] = ds
-        elif keep:
+    elif keep:
+        for j in range(nb):
+            ar = a[r0 + j]
+            br = b[r0 + j] if use_bias else 0.0
             for i in range(n):
                 s, ds = activation_and_derivative(Z[j, i] + br, act, leak)
                 v[i] += ar * s
                 Z[j, i] = ds
-        else:
+    else:
+        for j in range(nb):
+            ar = a[r0 + j]
+            br = b[r0 + j] if use_bias else 0.0
             for i in range(n):
                 v[i] += ar * math.erf(Z[j, i] + br)
 
@@ -456,12 +484,14 @@ def _residuals(v, y, output, loss_kind, f, e):
 
 @njit(cache=True)
 def _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, Xe, G, ga):
-    """Pass 2: G = [∂L/∂W | ∂L/∂b] (m × (d+1)) when G has rows, ga = ∂L/∂a when S has rows.
+    """Pass 2: G = D Xe (m × (d+1)) when G has rows, so that [∂L/∂w_r | ∂L/∂b_r] = s a_r G_r,
+    and ga = ∂L/∂a when S has rows.
 
-    Z and S are pass 1's (see ``_forward_pass``). With D = σ'(Z) and Xe = diag(e) [X | 1] (n × (d+1),
-    written here), G_blk = diag(s a_blk) (D_blk Xe): the residuals and the factors s a_r scale the
-    small factors of the product, not the block, so a cached σ'(Z) is read as it is, with no
-    elementwise sweep. ga_blk = s σ(Z) e. Without biases, G's last column means nothing.
+    Z and S are pass 1's (see ``_forward_pass``); D = σ'(Z) and Xe = diag(e) [X | 1] (n × (d+1),
+    written here). The residuals scale the small factor of the product and the factors s a_r are
+    left to the consumer (``_update`` applies them with the step), so a cached σ'(Z) is read as
+    it is, with no elementwise sweep. ga_blk = s σ(Z) e. Without biases, G's last column means
+    nothing.
     """
     m = W.shape[0]
     n = e.shape[0]
@@ -495,12 +525,7 @@ def _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e
             for j in range(nb):
                 gab[j] *= scale
         if want_wb:
-            Gb = G[r0:r0 + nb]
-            np.dot(Zb, Xe, Gb)
-            for j in range(nb):
-                c = scale * a[r0 + j]
-                for k in range(d1):
-                    Gb[j, k] *= c
+            np.dot(Zb, Xe, G[r0:r0 + nb])
 
 
 @njit(cache=True)
@@ -550,8 +575,15 @@ def loss_and_gradient(X, y, W, b, a, act, leak, use_bias, scale, output, loss_ki
     loss = _residuals(v, y, output, loss_kind, f, e)
     _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e,
                    np.empty((n, d + 1)), G, ga)
-    gb = G[:, d].copy() if use_bias else np.zeros(m)
-    return loss, np.ascontiguousarray(G[:, :d]), gb, ga
+    gW = np.empty((m, d))
+    gb = np.zeros(m)
+    for r in range(m):
+        c = scale * a[r]
+        for k in range(d):
+            gW[r, k] = c * G[r, k]
+        if use_bias:
+            gb[r] = c * G[r, d]
+    return loss, gW, gb, ga
 
 
 @njit(cache=True)
@@ -614,16 +646,19 @@ def _record_movement(W, W0, k, move_max, move_frob):
 
 
 @njit(cache=True)
-def _update(W, b, a, G, ga, eta, train_w, train_b, train_a):
-    """θ ← θ − η ∇L on the trained groups; G's last column is ∂L/∂b."""
+def _update(W, b, a, G, ga, eta, scale, train_w, train_b, train_a):
+    """θ ← θ − η ∇L on the trained groups, with [∂L/∂w_r | ∂L/∂b_r] = s a_r G_r from
+    ``_backward_pass`` (each gradient entry rounded before the step, as if formed first) and
+    a_r taken before a's own step."""
     m, d = W.shape
-    if train_w:
+    if train_w or train_b:
         for r in range(m):
-            for j in range(d):
-                W[r, j] -= eta * G[r, j]
-    if train_b:
-        for r in range(m):
-            b[r] -= eta * G[r, d]
+            c = scale * a[r]
+            if train_w:
+                for j in range(d):
+                    W[r, j] -= eta * (c * G[r, j])
+            if train_b:
+                b[r] -= eta * (c * G[r, d])
     if train_a:
         for r in range(m):
             a[r] -= eta * ga[r]
@@ -681,7 +716,7 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
         if k == steps:
             break
         _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, Xe, G, ga)
-        _update(W, b, a, G, ga, eta, train_w, train_b, train_a)
+        _update(W, b, a, G, ga, eta, scale, train_w, train_b, train_a)
     return -1
 
 
