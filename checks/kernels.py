@@ -488,14 +488,14 @@ def _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e
     and ga = ∂L/∂a when S has rows.
 
     Z and S are pass 1's (see ``_forward_pass``); D = σ'(Z) and Xe = diag(e) [X | 1] (n × (d+1),
-    written here). The residuals scale the small factor of the product and the factors s a_r are
+    written here; G and Xe may have d columns, X's, when no ∂L/∂b is wanted). The residuals scale the small factor of the product and the factors s a_r are
     left to the consumer (``_update`` applies them with the step), so a cached σ'(Z) is read as
     it is, with no elementwise sweep. ga_blk = s σ(Z) e. Without biases, G's last column means
     nothing.
     """
     m = W.shape[0]
     n = e.shape[0]
-    d1 = X1.shape[1]
+    d1 = Xe.shape[1]
     cached = Z.shape[0] == m
     want_wb = G.shape[0] > 0
     want_a = S.shape[0] > 0
@@ -683,12 +683,13 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
     rows, Z, P = _workspace(m, n, (act == RELU or act == LEAKY_RELU) and not train_a)
     S = np.empty((Z.shape[0] if train_a else 0, n))
     train_b = train_b and use_bias
-    G = np.empty((m if train_w or train_b else 0, d + 1))
+    # without a trained bias, pass 2's product leaves out X1's column of ones: d columns, not d + 1
+    Xe = np.empty((n, d + 1 if train_b else d))
+    G = np.empty((m if train_w or train_b else 0, Xe.shape[1]))
     ga = np.empty(m)
     v = np.empty(n)
     f = np.empty(n)
     e = np.empty(n)
-    Xe = np.empty((n, d + 1))
     track_move = move_max.shape[0] > 0
     W0 = W.copy() if track_move else np.empty((0, d))
     sign0 = np.empty((m if flips.shape[0] > 0 else 0, n), dtype=np.bool_)
