@@ -70,6 +70,17 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 # (n = 2048: 256 neurons per block instead of 64, so the BLAS products are no longer thin) and
 # by 10–25% on "medium", "wide" and the smooth activations; 8 and 16 MiB were no better.
 BLOCK_BYTES = 4 << 20
+# Blocks are smaller when that keeps each of a block's products, rows × n × (d+1) multiply-adds at
+# most, within SMALL_PRODUCT and still leaves blocks of SMALL_PRODUCT_ROWS rows or more (see
+# ``_workspace`` for when). Measured on
+# the machine of reports/bench.json (OpenBLAS 0.3.30, SkylakeX kernels): products of up to 1e6
+# multiply-adds take OpenBLAS's single-threaded small-matrix path at 58–67 GFLOP/s, where the
+# (n×d)·(d×m) shapes of n = 64 just above it ran at 38–41 on one thread; the whole GD step of
+# "small" (64, 16, 1024) went from 120 to 100 µs and "wide" (64, 16, 131072) from 20.0 to 16.2 ms
+# with 512-row blocks. With n = 256 or more the blocks this allows are too thin (128 rows cost
+# "medium" 27%), hence the floor of 256 rows.
+SMALL_PRODUCT = 1_000_000
+SMALL_PRODUCT_ROWS = 256
 # Pass 1 keeps σ'(Z) (and σ(Z)) for pass 2 when the m·n values fit in this much; beyond it pass 2
 # recomputes Z block by block and no n×m float array is held. Writing and re-reading 64 MiB of
 # σ'(Z) still beat recomputing Z by 15–20% for sigmoid and softplus on "large" and "wide".
@@ -284,6 +295,18 @@ def output_and_derivative(v, output):
 def _block_rows(m, n):
     """Neurons per block: as many as fit in ``BLOCK_BYTES`` of pre-activations, at least one."""
     return max(1, min(m, BLOCK_BYTES // (8 * n)))
+
+
+@njit(cache=True)
+def _small_rows(m, n, d):
+    """Neurons per block when m is cut into equal blocks whose products stay within
+    ``SMALL_PRODUCT`` multiply-adds (rows × n × (d+1)), or 0 when such blocks would be thinner
+    than ``SMALL_PRODUCT_ROWS`` or m already fits in one."""
+    small = SMALL_PRODUCT // (n * (d + 1))
+    if small < SMALL_PRODUCT_ROWS or small >= m:
+        return 0
+    blocks = (m + small - 1) // small
+    return (m + blocks - 1) // blocks
 
 
 @njit(cache=True)
@@ -543,13 +566,22 @@ def _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e
 
 
 @njit(cache=True)
-def _workspace(m, n, maskable):
+def _workspace(m, n, d, maskable):
     """(rows, Z, P): the block size, pass 1's array, all m rows when they fit in ``CACHE_BYTES``,
     and pass 1's sign bits, m rows when ``maskable`` (a piecewise-linear σ, a not trained) and
-    they fit in ``MASK_BYTES`` (then Z is one block's workspace)."""
+    they fit in ``MASK_BYTES`` (then Z is one block's workspace).
+
+    Small-product blocks (``_small_rows``) are used with the sign bits, and when all of Z fits in
+    one ``BLOCK_BYTES`` block anyway; when σ'(Z) of many blocks is cached they are not (sigmoid on
+    "wide" went from 34.8 to 41 ms with them: OpenBLAS threads the larger products).
+    """
     rows = _block_rows(m, n)
-    if maskable and rows < m and m * n <= MASK_BYTES:
+    small = _small_rows(m, n, d)
+    if maskable and m * n <= MASK_BYTES and (rows < m or small > 0):
+        rows = small if small > 0 else rows
         return rows, np.empty((rows, n)), np.empty((m, n), dtype=np.bool_)
+    if small > 0 and rows == m:
+        rows = small
     kept = m if 8 * m * n <= CACHE_BYTES else rows
     return rows, np.empty((kept, n)), np.empty((0, n), dtype=np.bool_)
 
@@ -577,7 +609,7 @@ def loss_and_gradient(X, y, W, b, a, act, leak, use_bias, scale, output, loss_ki
     n, d = X.shape
     m = W.shape[0]
     XT, X1 = _data_operands(X)
-    rows, Z, P = _workspace(m, n, False)
+    rows, Z, P = _workspace(m, n, d, False)
     S = np.empty_like(Z)
     G = np.empty((m, d + 1))
     ga = np.empty(m)
@@ -694,7 +726,7 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
     n, d = X.shape
     m = W.shape[0]
     XT, X1 = _data_operands(X)
-    rows, Z, P = _workspace(m, n, (act == RELU or act == LEAKY_RELU) and not train_a)
+    rows, Z, P = _workspace(m, n, d, (act == RELU or act == LEAKY_RELU) and not train_a)
     S = np.empty((Z.shape[0] if train_a else 0, n))
     train_b = train_b and use_bias
     # without a trained bias, pass 2's product leaves out X1's column of ones: d columns, not d + 1

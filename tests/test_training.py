@@ -58,15 +58,20 @@ def test_gd_matches_numpy_reference_over_many_steps(case):
 # The kernels' multi-block paths (checks.kernels: BLOCK_BYTES = 4 MiB of pre-activations per
 # block, so 512 neurons at n = 1024). m = 1536 is three blocks: ReLU with a fixed keeps only the
 # signs between the passes, sigmoid keeps σ'. m = 20000 holds 8·m·n = 164 MB > CACHE_BYTES, so
-# pass 2 recomputes each block (sigmoid, a trained).
+# pass 2 recomputes each block (sigmoid, a trained). At n = 64, d = 4 a block's products stay
+# within SMALL_PRODUCT = 1e6 multiply-adds up to 3125 rows, so m = 7000 runs three unequal-sized
+# small-product blocks (2334, 2334, 2332), with signs (ReLU) and with all of σ' cached (sigmoid).
 MULTI_BLOCK = [
     dict(n=1024, m=1536, steps=8, activation="relu", train=("W", "b")),
     dict(n=1024, m=1536, steps=8, activation="sigmoid", train=("W", "b", "a")),
     dict(n=1024, m=20000, steps=2, activation="sigmoid", train=("W", "b", "a")),
+    dict(n=64, m=7000, steps=8, activation="relu", train=("W", "b")),
+    dict(n=64, m=7000, steps=8, activation="sigmoid", train=("W", "b", "a")),
 ]
 
 
-@pytest.mark.parametrize("case", MULTI_BLOCK, ids=["signs", "cached", "recomputed"])
+@pytest.mark.parametrize("case", MULTI_BLOCK, ids=["signs", "cached", "recomputed", "small-signs",
+                                                   "small-cached"])
 def test_multi_block_paths_match_the_reference(case):
     n, m, steps = case["n"], case["m"], case["steps"]
     net = Network(activation=case["activation"], bias=True, train=case["train"])
