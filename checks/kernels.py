@@ -36,10 +36,10 @@ by pass 1 when all m·n of them fit in ``CACHE_BYTES``; otherwise it recomputes 
 n×m float array is held. For ReLU and leaky ReLU with a not trained, pass 1 instead keeps one byte
 per pair, the sign 1{z_ir ≥ 0} (up to ``MASK_BYTES`` pairs), and pass 2 rebuilds σ'(Z_blk) from
 it. All ways give the same bits. The BLAS products (OpenBLAS dgemm/dgemv through numba's
-``np.dot``) are
-deterministic for a given BLAS thread count, which OpenBLAS picks from the product's size alone: a
-run is bit-identical alone, repeated, or inside ``gd_run_batch``. Runs under different
-OPENBLAS_NUM_THREADS may differ in the last bits for products large enough to be threaded.
+``np.dot``) are deterministic for a given BLAS thread count, which OpenBLAS picks from the
+product's size alone: a run is bit-identical alone, repeated, or inside ``gd_run_batch``. Runs
+under different OPENBLAS_NUM_THREADS may differ in the last bits for products large enough to be
+threaded.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -72,13 +72,12 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 BLOCK_BYTES = 4 << 20
 # Blocks are smaller when that keeps each of a block's products, rows × n × (d+1) multiply-adds at
 # most, within SMALL_PRODUCT and still leaves blocks of SMALL_PRODUCT_ROWS rows or more (see
-# ``_workspace`` for when). Measured on
-# the machine of reports/bench.json (OpenBLAS 0.3.30, SkylakeX kernels): products of up to 1e6
-# multiply-adds take OpenBLAS's single-threaded small-matrix path at 58–67 GFLOP/s, where the
-# (n×d)·(d×m) shapes of n = 64 just above it ran at 38–41 on one thread; the whole GD step of
-# "small" (64, 16, 1024) went from 120 to 100 µs and "wide" (64, 16, 131072) from 20.0 to 16.2 ms
-# with 512-row blocks. With n = 256 or more the blocks this allows are too thin (128 rows cost
-# "medium" 27%), hence the floor of 256 rows.
+# ``_workspace`` for when). Measured on the machine of reports/bench.json (OpenBLAS 0.3.30,
+# SkylakeX kernels): products of up to 1e6 multiply-adds take OpenBLAS's single-threaded
+# small-matrix path at 58–67 GFLOP/s, where the n = 64 shapes just above it ran at 38–41 on one
+# thread; ReLU's GD step on "small" (64, 16, 1024) went from 121 to 100 µs (2 blocks of 512) and
+# on "wide" (64, 16, 131072) from 20.4 to 16.5 ms (143 blocks of 917). With n = 256 or more the
+# blocks this allows are too thin (128 rows cost "medium" 27%), hence the floor of 256 rows.
 SMALL_PRODUCT = 1_000_000
 SMALL_PRODUCT_ROWS = 256
 # Pass 1 keeps σ'(Z) (and σ(Z)) for pass 2 when the m·n values fit in this much; beyond it pass 2
@@ -174,8 +173,8 @@ def _poly8(c, x):
 
 @njit(cache=True, inline="always")
 def _exp_nonpositive(x):
-    """e^x for x ≤ 0 within 2.5 ulp (2.2 measured), in arithmetic and selects only, so loops over it vectorise
-    (``math.exp`` is an opaque libm call that keeps them scalar).
+    """e^x for x ≤ 0 within 2.5 ulp (2.2 measured), in arithmetic and selects only, so loops over
+    it vectorise (``math.exp`` is an opaque libm call that keeps them scalar).
 
     x = k ln 2 + r with k = round(x log₂e) and |r| ≤ ln2/2 (to rounding), e^r by ``_EXP_POLY``,
     2^k from its exponent bits. k comes out of one FMA with ``_SHIFTER`` instead of a floor and
