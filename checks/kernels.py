@@ -342,6 +342,19 @@ def _preactivations(XT, W, b, use_bias, r0, Z):
                 Z[j, i] += br
 
 
+@njit(cache=True, error_model="numpy")
+def _fill_activation(Z, S, b, use_bias, r0, act, leak):
+    """S[j, i] = σ(Z[j, i] + b_r), r = r0 + j, when S has rows (a trained): the σ(Z) that pass 2's
+    ∂L/∂a reads, filled by ``_activate`` and ``_derive`` before they overwrite Z."""
+    if S.shape[0] == 0:
+        return
+    nb, n = Z.shape
+    for j in range(nb):
+        br = b[r0 + j] if use_bias else 0.0
+        for i in range(n):
+            S[j, i] = activation(Z[j, i] + br, act, leak)
+
+
 @njit(cache=True, error_model="numpy", inline="always")
 def _piecewise_rows(Z, P, a, b, use_bias, r0, leaky, leak, v):
     """``_activate`` for ReLU (``leaky`` False) and leaky ReLU: inlined where ``leaky`` is a
@@ -374,11 +387,7 @@ def _activate(Z, S, P, a, b, use_bias, r0, act, leak, keep, v):
     Except for erf, σ' costs little once σ is known and is stored whether or not pass 2 reads it.
     """
     nb, n = Z.shape
-    if S.shape[0] > 0:
-        for j in range(nb):
-            br = b[r0 + j] if use_bias else 0.0
-            for i in range(n):
-                S[j, i] = activation(Z[j, i] + br, act, leak)
+    _fill_activation(Z, S, b, use_bias, r0, act, leak)
     if act == RELU:
         _piecewise_rows(Z, P, a, b, use_bias, r0, False, 0.0, v)
     elif act == LEAKY_RELU:
@@ -422,11 +431,7 @@ def _derive(Z, S, b, use_bias, r0, act, leak):
     it, as in ``_activate``.
     """
     nb, n = Z.shape
-    if S.shape[0] > 0:
-        for j in range(nb):
-            br = b[r0 + j] if use_bias else 0.0
-            for i in range(n):
-                S[j, i] = activation(Z[j, i] + br, act, leak)
+    _fill_activation(Z, S, b, use_bias, r0, act, leak)
     if act == SIGMOID:
         for j in range(nb):
             br = b[r0 + j] if use_bias else 0.0
