@@ -457,6 +457,18 @@ def _measure_size(size, names, roof_gflops, target, repeats):
     return out
 
 
+def _on_threads(runner, count):
+    """``runner`` on ``count`` numba threads, the calling thread's count restored after each call."""
+    def run(k):
+        before = numba.get_num_threads()
+        numba.set_num_threads(count)
+        try:
+            return runner(k)
+        finally:
+            numba.set_num_threads(before)
+    return run
+
+
 def _batched(target, repeats):
     """gdproofs' batched seeds against sequential single runs, and against numba's thread count."""
     problem = Problem(*SIZES[BATCH_SIZE])
@@ -471,18 +483,8 @@ def _batched(target, repeats):
         return runs[0].losses
 
     default = numba.get_num_threads()
-
-    def with_threads(count):
-        def run(k):
-            numba.set_num_threads(count)
-            try:
-                return batch(k)
-            finally:
-                numba.set_num_threads(default)
-        return run
-
     counts = range(1, numba.config.NUMBA_NUM_THREADS + 1)
-    runners = {"sequential": sequential, **{count: with_threads(count) for count in counts}}
+    runners = {"sequential": sequential, **{count: _on_threads(batch, count) for count in counts}}
     times = time_steps(runners, target=target, repeats=repeats)
     threads = [dict(threads=count, step_time=times[count][0], k=times[count][1],
                     seed_steps_per_s=BATCH_SEEDS / times[count][0]) for count in counts]
@@ -506,6 +508,16 @@ def _scaling(points, target, repeats):
         out[axis] = [dict(n=p.n, d=p.d, m=p.m, value=value, **_timing(p, *times[value], repeats))
                      for value, p in problems.items()]
     return out
+
+
+def _single_threads(target, repeats):
+    """gdproofs' step time on ``SCALING_BASE`` (two lanes) against numba's thread count."""
+    problem = Problem(*SCALING_BASE)
+    run = make_gdproofs(problem)
+    counts = range(1, numba.config.NUMBA_NUM_THREADS + 1)
+    times = time_steps({count: _on_threads(run, count) for count in counts}, target=target,
+                       repeats=repeats)
+    return [dict(threads=count, **_timing(problem, *times[count], repeats)) for count in counts]
 
 
 def cold_start():
@@ -624,7 +636,8 @@ def run_bench(sizes=None, peers=True, quick=False, *, log=None):
         implementations {name: status, note or check and step_time, steps_per_s, gflops, k,
         repeats}, best_peer, speedup_vs_best_peer, speedup_vs {peer: ratio}, fraction_of_roof,
         activations {name: timing and relative_to_relu}}), ``batched``, ``cold_start``,
-        ``scaling`` ({"n", "d", "m": [points], "threads": [points]}), ``targets`` (list of
+        ``scaling`` ({"n", "d", "m": [points], "threads": [batched points], "single_threads":
+        [one run on ``SCALING_BASE`` per numba thread count]}), ``targets`` (list of
         {name, met, detail}), ``correct`` (every implementation measured agreed with gdproofs)
         and ``mismatches`` (the "size/name" of each that did not).
     """
@@ -652,9 +665,10 @@ def run_bench(sizes=None, peers=True, quick=False, *, log=None):
                                               target, repeats)
     log(f"batched seeds on {BATCH_SIZE}")
     result["batched"], threads = _batched(target, repeats)
-    log("scaling in n, d, m")
+    log("scaling in n, d, m and threads")
     result["scaling"] = dict(_scaling(QUICK_SCALING_POINTS if quick else SCALING_POINTS,
-                                      target, repeats), threads=threads)
+                                      target, repeats), threads=threads,
+                             single_threads=_single_threads(target, repeats))
     if quick:
         result["cold_start"] = dict(note="skipped in quick mode")
     else:
@@ -718,6 +732,10 @@ def format_table(result):
                   "by numba threads: " + ", ".join(
                       f"{p['threads']}: {p['seed_steps_per_s']:,.0f} seed-steps/s"
                       for p in result["scaling"]["threads"]) + "."]
+    lines += ["", "One run in two lanes (" + "×".join(map(str, SCALING_BASE))
+              + ") by numba threads: " + ", ".join(
+                  f"{p['threads']}: {p['step_time'] * 1e6:.1f} µs/step"
+                  for p in result["scaling"]["single_threads"]) + "."]
     lines += ["", "Activations (gdproofs step time relative to ReLU): " + "; ".join(
         f"{size} " + ", ".join(f"{name} {t['relative_to_relu']:.2f}x"
                                for name, t in row["activations"].items())
@@ -765,14 +783,18 @@ def plot_scaling(result, path):
     threads = scaling["threads"]
     count = np.array([p["threads"] for p in threads])
     rate = np.array([p["seed_steps_per_s"] for p in threads])
-    ax.plot(count, rate, "o-", label="gradient_descent_batch")
-    ax.plot(count, rate[0] * count, "--", color="gray", label="linear")
+    ax.plot(count, rate / rate[0], "o-",
+            label=f"batch of {result['batched']['seeds']} seeds, {result['batched']['size']}")
+    single = scaling["single_threads"]
+    step = np.array([p["step_time"] for p in single])
+    ax.plot([p["threads"] for p in single], step[0] / step, "s-",
+            label="one run in two lanes, " + "×".join(map(str, SCALING_BASE)))
+    ax.plot(count, count, "--", color="gray", label="linear")
     ax.set_xticks(count)
     ax.set_xlabel("numba threads")
-    ax.set_ylabel("seed-steps per s")
+    ax.set_ylabel("speedup over one thread")
     ax.legend(fontsize=8)
-    ax.set_title(f"batched {result['batched']['seeds']} seeds on {result['batched']['size']}",
-                 fontsize=9)
+    ax.set_title("threads", fontsize=9)
     fig.suptitle(f"gdproofs scaling ({result['machine']['cpu_count']} cores"
                  + (", quick mode" if result["quick"] else "") + ")", fontsize=10)
     fig.savefig(path, format="png", dpi=110)

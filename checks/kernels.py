@@ -35,11 +35,20 @@ no elementwise sweep over a cached block. Pass 2 reads σ'(Z) (and σ(Z) when a 
 by pass 1 when all m·n of them fit in ``CACHE_BYTES``; otherwise it recomputes the block's Z, so no
 n×m float array is held. For ReLU and leaky ReLU with a not trained, pass 1 instead keeps one byte
 per pair, the sign 1{z_ir ≥ 0} (up to ``MASK_BYTES`` pairs), and pass 2 rebuilds σ'(Z_blk) from
-it. All ways give the same bits. The BLAS products (OpenBLAS dgemm/dgemv through numba's
-``np.dot``) are deterministic for a given BLAS thread count, which OpenBLAS picks from the
-product's size alone: a run is bit-identical alone, repeated, or inside ``gd_run_batch``. Runs
-under different OPENBLAS_NUM_THREADS may differ in the last bits for products large enough to be
-threaded.
+it. All ways give the same bits.
+
+Lanes. A step of at least ``LANE_WORK`` multiply-adds splits the neurons into two fixed halves,
+lanes, each with its own blocks, workspace and partial sum v_p; v = s (v_0 + v_1) in that order.
+The lanes of a step (pass 2 and the update of step k, then pass 1 of step k + 1: one round per
+step) share no written memory and run at once on two numba threads (``gd_run``'s ``threaded``),
+each calling the BLAS single-threaded (``checks.blas``), or one after the other. Either way each
+lane does the same arithmetic: the bits depend on the sizes, not on the thread count. Below
+``LANE_WORK`` there is one lane, and the BLAS products are small enough to run on one thread.
+The BLAS products (OpenBLAS dgemm/dgemv through numba's ``np.dot``) are deterministic for a given
+BLAS thread count; ``checks.training`` holds it at one during every GD run, so a run is
+bit-identical alone, repeated, on one numba thread or two, or inside ``gd_run_batch``.
+``forward`` and ``loss_and_gradient`` run the same lanes (one after the other) with the BLAS's
+own thread count, which may change the last bits of products large enough to be threaded.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +57,7 @@ import math
 from llvmlite import ir
 import numba
 import numpy as np
-from numba import njit, types
+from numba import njit, prange, types
 from numba.extending import intrinsic
 
 RELU = 0
@@ -80,6 +89,12 @@ BLOCK_BYTES = 4 << 20
 # blocks this allows are too thin (128 rows cost "medium" 27%), hence the floor of 256 rows.
 SMALL_PRODUCT = 1_000_000
 SMALL_PRODUCT_ROWS = 256
+
+# A step of at least this many multiply-adds (n·m·(d+1)) runs in two lanes, halves of the neurons
+# on two threads (``lane_count``). The measured crossover on 2 cores lies between 1.4e5 and 3e5:
+# ReLU steps, two lanes against one, were 13.1 vs 13.1 µs at (n, d, m) = (64, 16, 128), 31 vs 27 at
+# (256, 32, 32) (2.7e5), 17.9 vs 23.2 at (64, 16, 256) (2.8e5), 38.6 vs 63.2 at (16, 4, 4096).
+LANE_WORK = 300_000
 # Pass 1 keeps σ'(Z) (and σ(Z)) for pass 2 when the m·n values fit in this much; beyond it pass 2
 # recomputes Z block by block and no n×m float array is held. Writing and re-reading 64 MiB of
 # σ'(Z) still beat recomputing Z by 15–20% for sigmoid and softplus on "large" and "wide".
@@ -523,29 +538,24 @@ def _residuals(v, y, output, loss_kind, f, e):
 
 
 @njit(cache=True)
-def _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, Xe, G, ga):
+def _backward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, Xe, G, ga):
     """Pass 2: G = D Xe when G has rows, so that [∂L/∂w_r | ∂L/∂b_r] = s a_r G_r, and ga = ∂L/∂a
     when S has rows.
 
     Z and S are pass 1's (see ``_forward_pass``); D = σ'(Z) and Xe = diag(e) [X | 1] (n × (d+1),
-    written here). Xe and G have d columns, X's, when no ∂L/∂b is wanted (``gd_run`` without a
-    trained bias); without biases, a (d+1)-th column means nothing. The residuals scale the small
+    from ``_scaled_operand``). Xe and G have d columns, X's, when no ∂L/∂b is wanted (``gd_run``
+    without a trained bias); without biases, a (d+1)-th column means nothing. The residuals scale the small
     factor of the product and the factors s a_r are applied by the callers (``_update`` with the
     step, ``loss_and_gradient`` before returning), so a cached σ'(Z) is read as it is, with no
     elementwise sweep. ga_blk = s σ(Z) e.
     """
     m = W.shape[0]
     n = e.shape[0]
-    d1 = Xe.shape[1]
     cached = Z.shape[0] == m
     want_wb = G.shape[0] > 0
     want_a = S.shape[0] > 0
     masked = P.shape[0] > 0
     negative = leak if act == LEAKY_RELU else 0.0
-    if want_wb:
-        for i in range(n):
-            for k in range(d1):
-                Xe[i, k] = e[i] * X1[i, k]
     for r0 in range(0, m, rows):
         nb = min(rows, m - r0)
         lo = r0 if cached else 0
@@ -570,10 +580,11 @@ def _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e
 
 
 @njit(cache=True)
-def _workspace(m, n, d, maskable):
-    """(rows, Z, P): the block size, pass 1's array, all m rows when they fit in ``CACHE_BYTES``,
-    and pass 1's sign bits, m rows when ``maskable`` (a piecewise-linear σ, a not trained) and
-    they fit in ``MASK_BYTES`` (then Z is one block's workspace).
+def _workspace(m, n, d, maskable, lanes):
+    """(rows, kept, masked): for one lane of m neurons out of ``lanes``, the block size, the rows
+    of pass 1's array (all m when they fit in ``CACHE_BYTES`` / lanes, else one block) and those
+    of pass 1's sign bits (m when ``maskable``, a piecewise-linear σ with a not trained, and they
+    fit in ``MASK_BYTES`` / lanes; then the array is one block's workspace; else 0).
 
     Small-product blocks (``_small_rows``) are used with the sign bits, and when all of Z fits in
     one ``BLOCK_BYTES`` block anyway; when σ'(Z) of many blocks is cached they are not (sigmoid on
@@ -581,26 +592,143 @@ def _workspace(m, n, d, maskable):
     """
     rows = _block_rows(m, n)
     small = _small_rows(m, n, d)
-    if maskable and m * n <= MASK_BYTES and (rows < m or small > 0):
+    if maskable and m * n * lanes <= MASK_BYTES and (rows < m or small > 0):
         rows = small if small > 0 else rows
-        return rows, np.empty((rows, n)), np.empty((m, n), dtype=np.bool_)
+        return rows, rows, m
     if small > 0 and rows == m:
         rows = small
-    kept = m if 8 * m * n <= CACHE_BYTES else rows
-    return rows, np.empty((kept, n)), np.empty((0, n), dtype=np.bool_)
+    kept = m if 8 * m * n * lanes <= CACHE_BYTES else rows
+    return rows, kept, 0
+
+
+@njit(cache=True)
+def lane_count(m, n, d):
+    """How many lanes (fixed parts of the neurons, each with its own partial sum v) a network
+    of width m on n points in d dimensions runs in: 2 when a step's n·m·(d+1) multiply-adds reach
+    ``LANE_WORK`` (and m ≥ 2), else 1. It depends on the sizes alone, never on the thread count."""
+    return 2 if m >= 2 and n * m * (d + 1) >= LANE_WORK else 1
+
+
+@njit(cache=True)
+def _lane_arrays(m, n, d, maskable, keep_s, lanes):
+    """(rows, Zl, Sl, Pl, vl, flipsl): per-lane workspaces for ``_lane``, lane p in Zl[p] etc.
+
+    Sl has Zl's rows when ``keep_s`` (a trained: pass 2's ∂L/∂a reads σ(Z)), else none."""
+    h = (m + lanes - 1) // lanes
+    rows, kept, masked = _workspace(h, n, d, maskable, lanes)
+    Zl = np.empty((lanes, kept, n))
+    Sl = np.empty((lanes, kept if keep_s else 0, n))
+    Pl = np.empty((lanes, masked, n), dtype=np.bool_)
+    return rows, Zl, Sl, Pl, np.empty((lanes, n)), np.zeros(lanes, dtype=np.int64)
+
+
+@njit(cache=True)
+def _lane(p, lanes, backward, step, forward, XT, W, b, a, act, leak, use_bias, scale, rows,
+          Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b, train_a):
+    """Lane p's share of a step: its neurons r in [p·h, (p+1)·h), h = ⌈m / lanes⌉.
+
+    With ``backward``, pass 2 (``_backward_pass``) over them, and with ``step`` too their GD
+    update (``_update``); with ``forward``, pass 1 (``_forward_pass``) at the (updated)
+    parameters into vl[p] = Σ_r a_r σ(z_ir) over the lane's r, unscaled, and its flip count into
+    flipsl[p]. Lanes share no written memory, so they may run at once on separate threads.
+    """
+    m = W.shape[0]
+    h = (m + lanes - 1) // lanes
+    lo = min(m, p * h)
+    hi = min(m, lo + h)
+    mp = hi - lo
+    Z = Zl[p, :min(Zl.shape[1], mp)]
+    S = Sl[p, :min(Sl.shape[1], mp)]
+    P = Pl[p, :mp]
+    Wp = W[lo:hi]
+    bp = b[lo:hi]
+    ap = a[lo:hi]
+    if backward:
+        Gp = G[lo:hi]
+        gap = ga[lo:hi]
+        _backward_pass(XT, Wp, bp, ap, act, leak, use_bias, scale, rows, Z, S, P, e, Xe, Gp, gap)
+        if step:
+            _update(Wp, bp, ap, Gp, gap, eta, scale, train_w, train_b, train_a)
+    if forward:
+        flipsl[p] = _forward_pass(XT, Wp, bp, ap, act, leak, use_bias, 1.0, rows, Z, S, P, vl[p],
+                                  sign0[lo:hi])
+
+
+@njit(cache=True, parallel=True)
+def _lanes_threaded(lanes, backward, step, forward, XT, W, b, a, act, leak, use_bias, scale,
+                    rows, Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b,
+                    train_a):
+    """``_lane`` for every lane at once, one per numba thread (BLAS held to one thread by the
+    caller, ``checks.blas.single_threaded``)."""
+    for p in prange(lanes):
+        _lane(p, lanes, backward, step, forward, XT, W, b, a, act, leak, use_bias, scale, rows,
+              Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b, train_a)
+
+
+@njit(cache=True, inline="always")
+def _lanes(threaded, backward, step, forward, XT, W, b, a, act, leak, use_bias, scale, rows,
+           Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b, train_a):
+    """Every lane's ``_lane``: on numba threads when ``threaded`` and there are several, else one
+    after the other. Either way each lane does the same arithmetic, so the bits are the same."""
+    lanes = vl.shape[0]
+    if lanes == 1:
+        if backward:
+            _backward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Zl[0], Sl[0], Pl[0], e, Xe, G, ga)
+            if step:
+                _update(W, b, a, G, ga, eta, scale, train_w, train_b, train_a)
+        if forward:
+            flipsl[0] = _forward_pass(XT, W, b, a, act, leak, use_bias, 1.0, rows, Zl[0], Sl[0], Pl[0], vl[0], sign0)
+    elif threaded and lanes > 1:
+        _lanes_threaded(lanes, backward, step, forward, XT, W, b, a, act, leak, use_bias, scale,
+                        rows, Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b,
+                        train_a)
+    else:
+        for p in range(lanes):
+            _lane(p, lanes, backward, step, forward, XT, W, b, a, act, leak, use_bias, scale,
+                  rows, Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b,
+                  train_a)
+
+
+@njit(cache=True)
+def _combine(vl, flipsl, scale, v):
+    """v_i = s (vl[0, i] + vl[1, i] + …), the lanes added in their fixed order; return the total
+    flip count."""
+    lanes, n = vl.shape
+    for i in range(n):
+        total = vl[0, i]
+        for p in range(1, lanes):
+            total += vl[p, i]
+        v[i] = total * scale
+    return flipsl.sum()
+
+
+@njit(cache=True)
+def _scaled_operand(e, X1, Xe):
+    """Xe[i, k] = e_i X1[i, k] for Xe's columns: pass 2's diag(e) [X | 1] (or diag(e) X)."""
+    for i in range(Xe.shape[0]):
+        for k in range(Xe.shape[1]):
+            Xe[i, k] = e[i] * X1[i, k]
 
 
 @njit(cache=True)
 def forward(X, W, b, a, act, leak, use_bias, scale, output):
-    """Network outputs f(x_i) for every row of X."""
-    n = X.shape[0]
+    """Network outputs f(x_i) for every row of X (in ``gd_run``'s lanes, so with its bits)."""
+    n, d = X.shape
     m = W.shape[0]
     XT, _ = _data_operands(X)
-    rows = _block_rows(m, n)
+    lanes = lane_count(m, n, d)
+    h = (m + lanes - 1) // lanes
+    rows = _block_rows(h, n)
+    Zl = np.empty((lanes, min(rows, h), n))
+    nomask = np.empty((lanes, 0, n), dtype=np.bool_)
+    vl = np.empty((lanes, n))
+    flipsl = np.zeros(lanes, dtype=np.int64)
+    empty = np.empty((0, 0))
+    _lanes(False, False, False, True, XT, W, b, a, act, leak, use_bias, scale, rows, Zl,
+           np.empty((lanes, 0, n)), nomask, vl, np.empty((0, n), dtype=np.bool_), flipsl,
+           np.empty(0), empty, empty, np.empty(0), 0.0, False, False, False)
     v = np.empty(n)
-    nomask = np.empty((0, n), dtype=np.bool_)
-    _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, np.empty((rows, n)),
-                  np.empty((0, n)), nomask, v, nomask)
+    _combine(vl, flipsl, scale, v)
     f = np.empty(n)
     for i in range(n):
         f[i], _ = output_and_derivative(v[i], output)
@@ -609,22 +737,27 @@ def forward(X, W, b, a, act, leak, use_bias, scale, output):
 
 @njit(cache=True)
 def loss_and_gradient(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind):
-    """(L, ∂L/∂W, ∂L/∂b, ∂L/∂a) with every group's gradient (∂L/∂b = 0 without biases)."""
+    """(L, ∂L/∂W, ∂L/∂b, ∂L/∂a) with every group's gradient (∂L/∂b = 0 without biases), in
+    ``gd_run``'s lanes (one after the other), so with its bits."""
     n, d = X.shape
     m = W.shape[0]
     XT, X1 = _data_operands(X)
-    rows, Z, P = _workspace(m, n, d, False)
-    S = np.empty_like(Z)
+    lanes = lane_count(m, n, d)
+    rows, Zl, Sl, Pl, vl, flipsl = _lane_arrays(m, n, d, False, True, lanes)
     G = np.empty((m, d + 1))
+    Xe = np.empty((n, d + 1))
     ga = np.empty(m)
     v = np.empty(n)
     f = np.empty(n)
     e = np.empty(n)
-    _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, v,
-                  np.empty((0, n), dtype=np.bool_))
+    nosigns = np.empty((0, n), dtype=np.bool_)
+    _lanes(False, False, False, True, XT, W, b, a, act, leak, use_bias, scale, rows, Zl, Sl, Pl,
+           vl, nosigns, flipsl, e, Xe, G, ga, 0.0, False, False, False)
+    _combine(vl, flipsl, scale, v)
     loss = _residuals(v, y, output, loss_kind, f, e)
-    _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e,
-                   np.empty((n, d + 1)), G, ga)
+    _scaled_operand(e, X1, Xe)
+    _lanes(False, True, False, False, XT, W, b, a, act, leak, use_bias, scale, rows, Zl, Sl, Pl,
+           vl, nosigns, flipsl, e, Xe, G, ga, 0.0, False, False, False)
     gW = np.empty((m, d))
     gb = np.zeros(m)
     for r in range(m):
@@ -717,7 +850,7 @@ def _update(W, b, a, G, ga, eta, scale, train_w, train_b, train_a):
 @njit(cache=True, nogil=True)
 def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
              train_w, train_b, train_a, eta, steps, gram_every,
-             losses, move_max, move_frob, flips, preds, gram_lmin):
+             losses, move_max, move_frob, flips, preds, gram_lmin, threaded):
     """Run ``steps`` full-batch GD steps in place on (W, b, a); return the divergence step or −1.
 
     losses[k] = L(θ_k) for k = 0..steps. The per-step records are filled when they have length
@@ -726,12 +859,17 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
     preds[k] = (f(x_1), …, f(x_n)) at step k, and gram_lmin[j] = λ_min(H(θ_{j·gram_every})) over the
     trained groups. A non-finite loss at step k stops the run and returns k: records from k on are
     left unwritten and must not be read. Every work array is allocated here, once per run.
+
+    The neurons run in ``lane_count(m, n, d)`` lanes; with ``threaded`` the lanes of a step run
+    at once on numba's threads, which wants the BLAS held to one thread (``checks.blas``). The
+    lanes are fixed by the sizes, so the result has the same bits threaded or not.
     """
     n, d = X.shape
     m = W.shape[0]
     XT, X1 = _data_operands(X)
-    rows, Z, P = _workspace(m, n, d, (act == RELU or act == LEAKY_RELU) and not train_a)
-    S = np.empty((Z.shape[0] if train_a else 0, n))
+    lanes = lane_count(m, n, d)
+    maskable = (act == RELU or act == LEAKY_RELU) and not train_a
+    rows, Zl, Sl, Pl, vl, flipsl = _lane_arrays(m, n, d, maskable, train_a, lanes)
     train_b = train_b and use_bias
     # without a trained bias, pass 2's product leaves out X1's column of ones: d columns, not d + 1
     Xe = np.empty((n, d + 1 if train_b else d))
@@ -744,10 +882,12 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
     W0 = W.copy() if track_move else np.empty((0, d))
     sign0 = np.empty((m if flips.shape[0] > 0 else 0, n), dtype=np.bool_)
     if flips.shape[0] > 0:
-        _record_signs(XT, W, b, use_bias, rows, Z, sign0)
+        _record_signs(XT, W, b, use_bias, rows, Zl[0], sign0)
     Zgram = np.empty((m if gram_every > 0 else 0, n))
+    _lanes(threaded, False, False, True, XT, W, b, a, act, leak, use_bias, scale, rows, Zl, Sl,
+           Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b, train_a)
     for k in range(steps + 1):
-        flipped = _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, v, sign0)
+        flipped = _combine(vl, flipsl, scale, v)
         loss = _residuals(v, y, output, loss_kind, f, e)
         if not math.isfinite(loss):
             return k
@@ -766,8 +906,11 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
             gram_lmin[k // gram_every] = np.linalg.eigvalsh(H)[0]
         if k == steps:
             break
-        _backward_pass(XT, X1, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, Xe, G, ga)
-        _update(W, b, a, G, ga, eta, scale, train_w, train_b, train_a)
+        if G.shape[0] > 0:
+            _scaled_operand(e, X1, Xe)
+        # pass 2 and the update of step k, then pass 1 of step k + 1, in one round of the lanes
+        _lanes(threaded, True, True, True, XT, W, b, a, act, leak, use_bias, scale, rows, Zl, Sl,
+               Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b, train_a)
     return -1
 
 
@@ -780,13 +923,14 @@ def gd_run_batch(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
     Each run is a call of ``gd_run`` (compiled ``nogil``, so the threads run at once) on its own
     slices, so run s of a batch is bit-identical to the single run from the same initial
     parameters. Python threads rather than a ``prange`` kernel: no second compilation of the
-    whole GD loop as a parallel kernel, and no nested parallelism under the BLAS threads.
+    whole GD loop as a parallel kernel. Each run's lanes run one after the other (``threaded``
+    False): the runs already share the cores.
     """
     def run(s):
         diverged_at[s] = gd_run(X, y, W[s], b[s], a[s], act, leak, use_bias, scale, output,
                                 loss_kind, train_w, train_b, train_a, eta, steps, gram_every,
                                 losses[s], move_max[s], move_frob[s], flips[s], preds[s],
-                                gram_lmin[s])
+                                gram_lmin[s], False)
 
     runs = W.shape[0]
     with ThreadPoolExecutor(max_workers=min(runs, numba.get_num_threads())) as pool:

@@ -28,6 +28,7 @@ import os
 from pathlib import Path
 import re
 
+import numba
 import numpy as np
 
 from checks.progress import Progress
@@ -164,13 +165,22 @@ def _run_cell(theorem_id, instance_dict, version):
 
     ``version`` is the caller's :func:`code_version`: a Dask worker may run another installed copy
     of the package, whose results must not be stored under this version's keys.
+
+    A cell runs on one numba thread: the workers already share the cores, and a GD run's two
+    lanes on two threads each would put twice as many busy threads as cores. The bits do not
+    depend on it (``checks.training``).
     """
     from checks.theorem import Instance, get
 
     if version != code_version(theorem_id):
         raise RuntimeError(f"worker runs gdproofs {code_version(theorem_id)}, the sweep was "
                            f"started by {version}")
-    return _cell_record(get(theorem_id), Instance.from_dict(instance_dict))
+    before = numba.get_num_threads()  # thread-local: a Dask worker thread's own count
+    numba.set_num_threads(1)
+    try:
+        return _cell_record(get(theorem_id), Instance.from_dict(instance_dict))
+    finally:
+        numba.set_num_threads(before)
 
 
 def _error_record(instance, exc):

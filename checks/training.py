@@ -3,14 +3,20 @@
 The whole loop of K steps runs inside one compiled kernel (``checks.kernels.gd_run``). A run whose
 loss becomes NaN or infinite stops there and says so (``Run.diverged_at``); its loss trajectory holds
 only the finite losses before that step, so a diverged run can never pass a bound by comparing NaN.
+
+Threads: a large enough step splits the neurons into two lanes (``kernels.lane_count``), which run
+at once on numba's threads (``numba.set_num_threads``) while the BLAS is held to one thread
+(``checks.blas``). The lanes depend on the sizes alone, so a run has the same bits on one thread
+or two, alone or in a batch.
 """
 
 from dataclasses import dataclass
 import numbers
 
+import numba
 import numpy as np
 
-from checks import kernels
+from checks import blas, kernels
 from checks.network import (Network, Params, check_data, check_int, check_positive,
                             init_params)
 
@@ -144,9 +150,13 @@ def gradient_descent(net, params, X, y, *, eta, steps, record=(), gram_every=0):
     record, gram_every = _check_record(record, gram_every)
     W, b, a = (arr.copy() for arr in params.astuple())
     buf = _buffers((), steps, X.shape[0], record, gram_every)
-    status = kernels.gd_run(X, y, W, b, a, *net.kernel_args(params.width), *net.train_flags,
-                            eta, steps, gram_every, buf["losses"], buf["move_max"],
-                            buf["move_frob"], buf["flips"], buf["preds"], buf["gram_lmin"])
+    # without control of the BLAS threads, the lanes run one after the other over threaded BLAS
+    threaded = numba.get_num_threads() > 1 and blas.controllable()
+    with blas.single_threaded():
+        status = kernels.gd_run(X, y, W, b, a, *net.kernel_args(params.width), *net.train_flags,
+                                eta, steps, gram_every, buf["losses"], buf["move_max"],
+                                buf["move_frob"], buf["flips"], buf["preds"], buf["gram_lmin"],
+                                threaded)
     return _make_run(eta, steps, status, W, b, a, buf, record, gram_every)
 
 
@@ -177,9 +187,11 @@ def gradient_descent_batch(net, params_list, X, y, *, eta, steps, record=(), gra
     S = len(params_list)
     buf = _buffers((S,), steps, X.shape[0], record, gram_every)
     status = np.zeros(S, dtype=np.int64)
-    kernels.gd_run_batch(X, y, W, b, a, *net.kernel_args(first.width), *net.train_flags,
-                         eta, steps, gram_every, buf["losses"], buf["move_max"],
-                         buf["move_frob"], buf["flips"], buf["preds"], buf["gram_lmin"], status)
+    with blas.single_threaded():
+        kernels.gd_run_batch(X, y, W, b, a, *net.kernel_args(first.width), *net.train_flags,
+                             eta, steps, gram_every, buf["losses"], buf["move_max"],
+                             buf["move_frob"], buf["flips"], buf["preds"], buf["gram_lmin"],
+                             status)
     return [_make_run(eta, steps, int(status[s]), W[s], b[s], a[s],
                       {key: value[s] for key, value in buf.items()}, record, gram_every)
             for s in range(S)]

@@ -145,9 +145,11 @@ def test_run_bench_quick_has_documented_keys(quick_result, tmp_path):
     assert set(tiny["activations"]) == {"sigmoid", "softplus"}
     assert set(r["roof"]) == {"matmul_n", "matmul_gflops", "gd_shaped"}
     assert set(r["roof"]["gd_shaped"]) == {"tiny"}
-    assert set(r["scaling"]) == {"n", "d", "m", "threads"}
-    assert [p["threads"] for p in r["scaling"]["threads"]] == \
-        list(range(1, len(r["scaling"]["threads"]) + 1))
+    assert set(r["scaling"]) == {"n", "d", "m", "threads", "single_threads"}
+    for key in ("threads", "single_threads"):
+        assert [p["threads"] for p in r["scaling"][key]] == \
+            list(range(1, len(r["scaling"][key]) + 1))
+    assert all(p["step_time"] > 0 for p in r["scaling"]["single_threads"])
     assert r["batched"]["seeds"] == bench.BATCH_SEEDS
     assert "note" in r["cold_start"]
     names = [t["name"] for t in r["targets"]]

@@ -9,6 +9,8 @@ from numpy.testing import assert_allclose
 
 from checks.network import (ACTIVATIONS, Network, Params, forward, init_params, loss,
                             loss_and_gradient)
+from checks import kernels
+from checks.training import gradient_descent
 from tests import reference
 
 SETTINGS = [
@@ -90,15 +92,33 @@ def test_gradient_matches_finite_differences(setting, seed, n, d, m):
 def test_kernels_match_numpy_reference(setting):
     net = Network(**setting)
     X, y, params = _problem(7, 9, 4, 13, net.bias, net.output == "clip")
+    _assert_matches_reference(net, params, X, y)
+
+
+def _assert_matches_reference(net, params, X, y):
+    """loss_and_gradient and forward against the numpy reference; return the loss."""
     ref_loss, *ref_grad = reference.loss_and_gradient(net, *params.astuple(), X, y)
     value, grad = loss_and_gradient(net, params, X, y)
     # Same formulas, different summation order (BLAS vs loops): agreement to a few ulps of the
-    # sum's magnitude; 1e-12 relative leaves room for cancellation over 13 neurons.
+    # sum's magnitude; 1e-12 relative leaves room for cancellation over the neurons (13 to 1001).
     assert_allclose(value, ref_loss, rtol=1e-12)
     for ours, theirs in zip(grad.astuple(), ref_grad):
         assert_allclose(ours, theirs, rtol=1e-12, atol=1e-13 * np.abs(theirs).max())
     assert_allclose(forward(net, params, X), reference.parts(net, *params.astuple(), X)[5],
                     rtol=1e-12, atol=1e-14)
+    return value
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid"])
+def test_two_lane_gradient_matches_reference_and_gd(activation):
+    # n·m·(d+1) = 64·1001·5 ≥ LANE_WORK: forward and loss_and_gradient run the two lanes of
+    # gd_run (501 and 500 neurons), so the loss is gd_run's first loss to the bit.
+    net = Network(activation=activation, bias=True, train=("W", "b", "a"))
+    X, y, params = _problem(3, 64, 4, 1001, True, False)
+    assert kernels.lane_count(1001, 64, 4) == 2
+    value = _assert_matches_reference(net, params, X, y)
+    run = gradient_descent(net, params, X, y, eta=1e-3, steps=0)
+    assert run.losses[0] == value
 
 
 def test_du_gradient_formula_by_hand():

@@ -2,10 +2,12 @@
 
 import itertools
 
+import numba
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from checks import blas, kernels
 from checks.network import Network, init_params
 from checks.training import gradient_descent, gradient_descent_batch, gradient_descent_seeds
 from tests import reference
@@ -55,18 +57,20 @@ def test_gd_matches_numpy_reference_over_many_steps(case):
     assert run.losses[-1] < run.losses[0]
 
 
-# The kernels' multi-block paths (checks.kernels: BLOCK_BYTES = 4 MiB of pre-activations per
-# block, so 512 neurons at n = 1024). m = 1536 is three blocks: ReLU with a fixed keeps only the
-# signs between the passes, sigmoid keeps σ'. m = 20000 holds 8·m·n = 164 MB > CACHE_BYTES, so
-# pass 2 recomputes each block (sigmoid, a trained). At n = 64, d = 4 a block's products stay
-# within SMALL_PRODUCT = 1e6 multiply-adds up to 3125 rows, so m = 7000 runs three unequal-sized
-# small-product blocks (2334, 2334, 2332), with signs (ReLU) and with all of σ' cached (sigmoid).
+# The kernels' multi-block paths. Every case here is above LANE_WORK, so its m neurons run in two
+# lanes of ⌈m/2⌉ and ⌊m/2⌋, each in blocks (BLOCK_BYTES = 4 MiB of pre-activations, 512 neurons
+# at n = 1024). m = 1537: lanes of 769 and 768 neurons, two blocks each: ReLU with a fixed keeps
+# only the signs between the passes, sigmoid keeps σ'. m = 20000: a lane's 8·10000·n = 82 MB
+# exceeds its CACHE_BYTES / 2, so pass 2 recomputes each block (sigmoid, a trained). At n = 64,
+# d = 4 a block's products stay within SMALL_PRODUCT = 1e6 multiply-adds up to 3125 rows, so
+# m = 7001 runs lanes of 3501 and 3500 in two unequal-sized small-product blocks each (1751 +
+# 1750, 1750 + 1750), with signs (ReLU) and with all of σ' cached (sigmoid).
 MULTI_BLOCK = [
-    dict(n=1024, m=1536, steps=8, activation="relu", train=("W", "b")),
-    dict(n=1024, m=1536, steps=8, activation="sigmoid", train=("W", "b", "a")),
+    dict(n=1024, m=1537, steps=8, activation="relu", train=("W", "b")),
+    dict(n=1024, m=1537, steps=8, activation="sigmoid", train=("W", "b", "a")),
     dict(n=1024, m=20000, steps=2, activation="sigmoid", train=("W", "b", "a")),
-    dict(n=64, m=7000, steps=8, activation="relu", train=("W", "b")),
-    dict(n=64, m=7000, steps=8, activation="sigmoid", train=("W", "b", "a")),
+    dict(n=64, m=7001, steps=8, activation="relu", train=("W", "b")),
+    dict(n=64, m=7001, steps=8, activation="sigmoid", train=("W", "b", "a")),
 ]
 
 
@@ -77,6 +81,7 @@ def test_multi_block_paths_match_the_reference(case):
     net = Network(activation=case["activation"], bias=True, train=case["train"])
     X, y = _problem(n=n, d=4, seed=1)
     params = init_params(net, m, 4, seed=2)
+    assert kernels.lane_count(m, n, 4) == 2
     run = gradient_descent(net, params, X, y, eta=0.5 / n, steps=steps, record=("predictions",))
     ref = reference.gradient_descent(net, *params.astuple(), X, y, 0.5 / n, steps)
     # As in the test above: a few ulps per step in a contracting run.
@@ -101,6 +106,66 @@ def test_same_seed_bit_identical_single_and_batched():
     for u, v in zip(batch, batch_again):
         assert np.array_equal(u.losses, v.losses)
     assert not np.array_equal(batch[0].losses, batch[1].losses)
+
+
+# Two-lane sizes (n·m·(d+1) ≥ LANE_WORK), m odd so the lanes differ in size: ReLU with a fixed
+# (signs between the passes, two small-product blocks a lane), sigmoid with a trained (σ and σ'
+# cached, one block a lane) and softplus with σ' of many blocks cached (256 neurons a block at
+# n = 2048, nine blocks a lane).
+LANES = [
+    dict(n=64, d=4, m=7001, activation="relu", train=("W", "b")),
+    dict(n=48, d=6, m=2049, activation="sigmoid", train=("W", "b", "a")),
+    dict(n=2048, d=2, m=4097, activation="softplus", train=("W",)),
+]
+
+
+@pytest.fixture
+def numba_threads():
+    """numba.set_num_threads for one test, restored afterwards (it is thread-local state)."""
+    before = numba.get_num_threads()
+    yield numba.set_num_threads
+    numba.set_num_threads(before)
+
+
+@pytest.mark.parametrize("case", LANES, ids=lambda c: c["activation"])
+def test_lanes_give_the_same_bits_on_one_thread_or_two_and_in_a_batch(case, numba_threads):
+    n, d, m = case["n"], case["d"], case["m"]
+    assert kernels.lane_count(m, n, d) == 2
+    net = Network(activation=case["activation"], bias=True, train=case["train"])
+    X, y = _problem(n=n, d=d, seed=4)
+    params = init_params(net, m, d, seed=5)
+    kwargs = dict(eta=0.5 / n, steps=4, record=("movement", "flips", "predictions"))
+    numba_threads(1)
+    one = gradient_descent(net, params, X, y, **kwargs)
+    numba_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+    two = gradient_descent(net, params, X, y, **kwargs)
+    batch = gradient_descent_batch(net, [params, params], X, y, **kwargs)
+    for other in (two, *batch):
+        for name in ("losses", "max_neuron_move", "frobenius_move", "flips", "predictions"):
+            assert np.array_equal(getattr(one, name), getattr(other, name)), name
+        for group in ("W", "b", "a"):
+            assert np.array_equal(getattr(one.params, group), getattr(other.params, group))
+    # and the lanes compute what the reference computes (as in the tests above: a few ulps a step)
+    ref = reference.gradient_descent(net, *params.astuple(), X, y, 0.5 / n, 4)
+    assert_allclose(one.losses, ref["losses"], rtol=1e-12)
+
+
+@pytest.mark.skipif(not blas.controllable(), reason="this BLAS exports no thread-count setter")
+def test_gd_holds_the_blas_to_one_thread_and_gives_it_back(monkeypatch):
+    seen = []
+    run_kernel = kernels.gd_run
+
+    def spy(*args):
+        seen.append(blas.threads())
+        return run_kernel(*args)
+
+    monkeypatch.setattr(kernels, "gd_run", spy)
+    before = blas.threads()
+    net = Network()
+    X, y = _problem()
+    gradient_descent(net, init_params(net, 8, 3, seed=0), X, y, eta=0.1, steps=2)
+    assert seen == [1]
+    assert blas.threads() == before
 
 
 def test_params_not_modified_by_run():
