@@ -7,14 +7,16 @@ runs its two halves of the neurons on two numba threads, each with single-thread
 busy-wait on two cores: the last session measured medium going from 5.5 to 19 ms per step.
 
 ``single_threaded()`` holds the thread count at one for its ``with`` block, across nested and
-concurrent blocks, and restores it when the last one leaves. The count is process-wide: other
-threads' scipy BLAS calls during the block run single-threaded too. ``controllable()`` is False
-when the library does not export OpenBLAS's thread setters (MKL, Accelerate, a custom build); the
-kernels then run their halves one after the other with the BLAS's own threads.
+concurrent blocks, and restores the count it found when the last one leaves (a change made by
+other code meanwhile is overwritten). The count is process-wide: other threads' scipy BLAS calls
+during the block run single-threaded too. ``controllable()`` is False when the library does not
+export OpenBLAS's thread setters (MKL, Accelerate, a custom build) or cannot be found (Windows);
+the kernels then run their halves one after the other with the BLAS's own threads.
 """
 
 import ctypes
 import ctypes.util
+import os
 import threading
 from contextlib import contextmanager
 
@@ -45,9 +47,11 @@ def _library_path():
         _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
                     ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
 
+    if os.name != "posix":  # no dladdr (Windows): the BLAS is left to its own threads
+        return None
     try:
         dladdr = ctypes.CDLL(ctypes.util.find_library("dl") or None).dladdr
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):
         return None
     dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(DlInfo)]
     info = DlInfo()

@@ -43,7 +43,8 @@ The lanes of a step (pass 2 and the update of step k, then pass 1 of step k + 1:
 step) share no written memory and run at once on two numba threads (``gd_run``'s ``threaded``),
 each calling the BLAS single-threaded (``checks.blas``), or one after the other. Either way each
 lane does the same arithmetic: the bits depend on the sizes, not on the thread count. Below
-``LANE_WORK`` there is one lane, and the BLAS products are small enough to run on one thread.
+``LANE_WORK`` there is one lane.
+
 The BLAS products (OpenBLAS dgemm/dgemv through numba's ``np.dot``) are deterministic for a given
 BLAS thread count; ``checks.training`` holds it at one during every GD run, so a run is
 bit-identical alone, repeated, on one numba thread or two, or inside ``gd_run_batch``.
@@ -583,8 +584,9 @@ def _backward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, Xe
 def _workspace(m, n, d, maskable, lanes):
     """(rows, kept, masked): for one lane of m neurons out of ``lanes``, the block size, the rows
     of pass 1's array (all m when they fit in ``CACHE_BYTES`` / lanes, else one block) and those
-    of pass 1's sign bits (m when ``maskable``, a piecewise-linear σ with a not trained, and they
-    fit in ``MASK_BYTES`` / lanes; then the array is one block's workspace; else 0).
+    of pass 1's sign bits (m when ``maskable``, a piecewise-linear σ with a not trained, they fit
+    in ``MASK_BYTES`` / lanes and the lane runs several blocks or small-product ones; then the
+    array is one block's workspace; else 0).
 
     Small-product blocks (``_small_rows``) are used with the sign bits, and when all of Z fits in
     one ``BLOCK_BYTES`` block anyway; when σ'(Z) of many blocks is cached they are not (sigmoid on

@@ -5,13 +5,14 @@ loss becomes NaN or infinite stops there and says so (``Run.diverged_at``); its 
 only the finite losses before that step, so a diverged run can never pass a bound by comparing NaN.
 
 Threads: a large enough step splits the neurons into two lanes (``kernels.lane_count``), which run
-at once on numba's threads (``numba.set_num_threads``) while the BLAS is held to one thread
-(``checks.blas``). The lanes depend on the sizes alone, so a run has the same bits on one thread
-or two, alone or in a batch.
+at once on numba's threads (``numba.set_num_threads``; from the main thread only) while the BLAS is
+held to one thread (``checks.blas``). The lanes depend on the sizes alone, so a run has the same
+bits on one thread or two, alone or in a batch.
 """
 
 from dataclasses import dataclass
 import numbers
+import threading
 
 import numba
 import numpy as np
@@ -124,6 +125,19 @@ def _check_common(net, X, y, dim, eta, steps):
     return X, y, eta, steps
 
 
+def _lanes_threaded():
+    """Whether this call's GD lanes may run at once on numba's threads.
+
+    Not without control of the BLAS threads (the lanes then run one after the other over the
+    BLAS's own threads), nor with one numba thread, nor outside the main thread: threads of a
+    pool (a Dask worker, ``gradient_descent_batch``, the caller's own) already share the cores,
+    and numba's fallback threading layer, workqueue, aborts the process when two threads launch
+    parallel work at once.
+    """
+    return (numba.get_num_threads() > 1 and blas.controllable()
+            and threading.current_thread() is threading.main_thread())
+
+
 def gradient_descent(net, params, X, y, *, eta, steps, record=(), gram_every=0):
     """Run ``steps`` full-batch GD steps with step size η from ``params`` (left unchanged).
 
@@ -150,8 +164,7 @@ def gradient_descent(net, params, X, y, *, eta, steps, record=(), gram_every=0):
     record, gram_every = _check_record(record, gram_every)
     W, b, a = (arr.copy() for arr in params.astuple())
     buf = _buffers((), steps, X.shape[0], record, gram_every)
-    # without control of the BLAS threads, the lanes run one after the other over threaded BLAS
-    threaded = numba.get_num_threads() > 1 and blas.controllable()
+    threaded = _lanes_threaded()
     with blas.single_threaded():
         status = kernels.gd_run(X, y, W, b, a, *net.kernel_args(params.width), *net.train_flags,
                                 eta, steps, gram_every, buf["losses"], buf["move_max"],

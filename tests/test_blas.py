@@ -10,8 +10,23 @@ pytestmark = pytest.mark.skipif(not blas.controllable(),
                                 reason="this BLAS exports no thread-count setter")
 
 
+@pytest.fixture(autouse=True)
+def two_blas_threads():
+    """Start each test at two BLAS threads, so that holding it at one is visible (a machine or
+    an OPENBLAS_NUM_THREADS=1 that already has one would make every assertion trivial)."""
+    setter, getter = blas._setters
+    before = getter()
+    setter(2)
+    if getter() != 2:
+        setter(before)
+        pytest.skip("this BLAS cannot run two threads here")
+    yield
+    setter(before)
+
+
 def test_one_thread_inside_and_the_count_restored():
     before = blas.threads()
+    assert before == 2
     with blas.single_threaded():
         assert blas.threads() == 1
         with blas.single_threaded():

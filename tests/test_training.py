@@ -1,13 +1,14 @@
 """Gradient-descent runs: against the numpy reference, reproducibility, batching, divergence, input."""
 
 import itertools
+import threading
 
 import numba
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from checks import blas, kernels
+from checks import blas, kernels, training
 from checks.network import Network, init_params
 from checks.training import gradient_descent, gradient_descent_batch, gradient_descent_seeds
 from tests import reference
@@ -63,8 +64,8 @@ def test_gd_matches_numpy_reference_over_many_steps(case):
 # only the signs between the passes, sigmoid keeps σ'. m = 20000: a lane's 8·10000·n = 82 MB
 # exceeds its CACHE_BYTES / 2, so pass 2 recomputes each block (sigmoid, a trained). At n = 64,
 # d = 4 a block's products stay within SMALL_PRODUCT = 1e6 multiply-adds up to 3125 rows, so
-# m = 7001 runs lanes of 3501 and 3500 in two unequal-sized small-product blocks each (1751 +
-# 1750, 1750 + 1750), with signs (ReLU) and with all of σ' cached (sigmoid).
+# m = 7001 runs lanes of 3501 and 3500 in two small-product blocks each, sized for the larger
+# lane (1751 + 1750, 1751 + 1749), with signs (ReLU) and with all of σ' cached (sigmoid).
 MULTI_BLOCK = [
     dict(n=1024, m=1537, steps=8, activation="relu", train=("W", "b")),
     dict(n=1024, m=1537, steps=8, activation="sigmoid", train=("W", "b", "a")),
@@ -111,7 +112,7 @@ def test_same_seed_bit_identical_single_and_batched():
 # Two-lane sizes (n·m·(d+1) ≥ LANE_WORK), m odd so the lanes differ in size: ReLU with a fixed
 # (signs between the passes, two small-product blocks a lane), sigmoid with a trained (σ and σ'
 # cached, one block a lane) and softplus with σ' of many blocks cached (256 neurons a block at
-# n = 2048, nine blocks a lane).
+# n = 2048: 8 blocks and one neuron in lane 0, 8 blocks in lane 1).
 LANES = [
     dict(n=64, d=4, m=7001, activation="relu", train=("W", "b")),
     dict(n=48, d=6, m=2049, activation="sigmoid", train=("W", "b", "a")),
@@ -138,6 +139,9 @@ def test_lanes_give_the_same_bits_on_one_thread_or_two_and_in_a_batch(case, numb
     numba_threads(1)
     one = gradient_descent(net, params, X, y, **kwargs)
     numba_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+    # where the machine allows it, the second run's lanes really run at once
+    assert training._lanes_threaded() == (numba.config.NUMBA_NUM_THREADS > 1
+                                          and blas.controllable())
     two = gradient_descent(net, params, X, y, **kwargs)
     batch = gradient_descent_batch(net, [params, params], X, y, **kwargs)
     for other in (two, *batch):
@@ -150,8 +154,22 @@ def test_lanes_give_the_same_bits_on_one_thread_or_two_and_in_a_batch(case, numb
     assert_allclose(one.losses, ref["losses"], rtol=1e-12)
 
 
+def test_lanes_run_at_once_only_from_the_main_thread(numba_threads):
+    numba_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+    main = training._lanes_threaded()
+    seen = []
+    other = threading.Thread(target=lambda: seen.append(training._lanes_threaded()))
+    other.start()
+    other.join()
+    assert main == (numba.config.NUMBA_NUM_THREADS > 1 and blas.controllable())
+    assert seen == [False]
+
+
 @pytest.mark.skipif(not blas.controllable(), reason="this BLAS exports no thread-count setter")
 def test_gd_holds_the_blas_to_one_thread_and_gives_it_back(monkeypatch):
+    setter, getter = blas._setters
+    start = getter()
+    setter(2)  # so that the hold is visible; restored at the end
     seen = []
     run_kernel = kernels.gd_run
 
@@ -163,9 +181,12 @@ def test_gd_holds_the_blas_to_one_thread_and_gives_it_back(monkeypatch):
     before = blas.threads()
     net = Network()
     X, y = _problem()
-    gradient_descent(net, init_params(net, 8, 3, seed=0), X, y, eta=0.1, steps=2)
-    assert seen == [1]
-    assert blas.threads() == before
+    try:
+        gradient_descent(net, init_params(net, 8, 3, seed=0), X, y, eta=0.1, steps=2)
+        assert seen == [1]
+        assert blas.threads() == before
+    finally:
+        setter(start)
 
 
 def test_params_not_modified_by_run():
