@@ -96,6 +96,7 @@ SMALL_PRODUCT_ROWS = 256
 # ReLU steps, two lanes against one, were 13.1 vs 13.1 µs at (n, d, m) = (64, 16, 128), 31 vs 27 at
 # (256, 32, 32) (2.7e5), 17.9 vs 23.2 at (64, 16, 256) (2.8e5), 38.6 vs 63.2 at (16, 4, 4096).
 LANE_WORK = 300_000
+
 # Pass 1 keeps σ'(Z) (and σ(Z)) for pass 2 when the m·n values fit in this much; beyond it pass 2
 # recomputes Z block by block and no n×m float array is held. Writing and re-reading 64 MiB of
 # σ'(Z) still beat recomputing Z by 15–20% for sigmoid and softplus on "large" and "wide".
@@ -545,10 +546,10 @@ def _backward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, Xe
 
     Z and S are pass 1's (see ``_forward_pass``); D = σ'(Z) and Xe = diag(e) [X | 1] (n × (d+1),
     from ``_scaled_operand``). Xe and G have d columns, X's, when no ∂L/∂b is wanted (``gd_run``
-    without a trained bias); without biases, a (d+1)-th column means nothing. The residuals scale the small
-    factor of the product and the factors s a_r are applied by the callers (``_update`` with the
-    step, ``loss_and_gradient`` before returning), so a cached σ'(Z) is read as it is, with no
-    elementwise sweep. ga_blk = s σ(Z) e.
+    without a trained bias); without biases, a (d+1)-th column means nothing. The residuals
+    scale the small factor of the product and the factors s a_r are applied by the callers
+    (``_update`` with the step, ``loss_and_gradient`` before returning), so a cached σ'(Z) is read
+    as it is, with no elementwise sweep. ga_blk = s σ(Z) e.
     """
     m = W.shape[0]
     n = e.shape[0]
