@@ -46,8 +46,9 @@ lane does the same arithmetic: the bits depend on the sizes, not on the thread c
 ``LANE_WORK`` there is one lane.
 
 The BLAS products (OpenBLAS dgemm/dgemv through numba's ``np.dot``) are deterministic for a given
-BLAS thread count; ``checks.training`` holds it at one during every GD run, so a run is
-bit-identical alone, repeated, on one numba thread or two, or inside ``gd_run_batch``.
+BLAS thread count; ``checks.training`` holds it at one during GD runs with at most two numba
+threads, so a run is bit-identical alone, repeated, on one numba thread or two, or inside
+``gd_run_batch`` (with more numba threads, it leaves the BLAS its own threads).
 ``forward`` and ``loss_and_gradient`` run the same lanes (one after the other) with the BLAS's
 own thread count, which may change the last bits of products large enough to be threaded.
 """

@@ -5,11 +5,15 @@ loss becomes NaN or infinite stops there and says so (``Run.diverged_at``); its 
 only the finite losses before that step, so a diverged run can never pass a bound by comparing NaN.
 
 Threads: a large enough step splits the neurons into two lanes (``kernels.lane_count``), which run
-at once on numba's threads (``numba.set_num_threads``; from the main thread only) while the BLAS is
-held to one thread (``checks.blas``). The lanes depend on the sizes alone, so a run has the same
-bits on one thread or two, alone or in a batch.
+at once on numba's two threads (``numba.set_num_threads``; from the main thread only) while the
+BLAS is held to one thread (``checks.blas``). The lanes depend on the sizes alone, so a run has the
+same bits on one thread or two, alone or in a batch. With more than ``LANE_CORES`` numba threads
+(a machine with more cores), the BLAS keeps its own threads and the lanes run one after the other,
+so that a large step's products use every core; the bits may then depend on the BLAS's thread
+count, as OpenBLAS's products do.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 import numbers
 import threading
@@ -22,6 +26,9 @@ from checks.network import (Network, Params, check_data, check_int, check_positi
                             init_params)
 
 RECORDS = ("movement", "flips", "predictions")
+# Cores the two lanes of a large GD step use (``kernels.lane_count``): with more numba threads than
+# this, the BLAS keeps its own threads instead (``_blas_held``).
+LANE_CORES = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,16 +132,27 @@ def _check_common(net, X, y, dim, eta, steps):
     return X, y, eta, steps
 
 
+def _blas_held():
+    """The BLAS held to one thread for a GD run (``checks.blas``) when numba has at most
+    ``LANE_CORES`` threads, else its own threads left alone.
+
+    The lanes of a step (``kernels.lane_count``) use ``LANE_CORES`` cores at most; on a machine
+    where numba has more threads, a large step's products keep the BLAS's threads (every core),
+    and the lanes run one after the other.
+    """
+    return blas.single_threaded() if numba.get_num_threads() <= LANE_CORES else nullcontext()
+
+
 def _lanes_threaded():
     """Whether this call's GD lanes may run at once on numba's threads.
 
-    Not without control of the BLAS threads (the lanes then run one after the other over the
-    BLAS's own threads), nor with one numba thread, nor outside the main thread: threads of a
-    pool (a Dask worker, ``gradient_descent_batch``, the caller's own) already share the cores,
-    and numba's fallback threading layer, workqueue, aborts the process when two threads launch
-    parallel work at once.
+    Only with 2 to ``LANE_CORES`` numba threads (see ``_blas_held``), control of the BLAS threads
+    (else the lanes run one after the other over the BLAS's own threads), and from the main
+    thread: threads of a pool (a Dask worker, ``gradient_descent_batch``, the caller's own)
+    already share the cores, and numba's fallback threading layer, workqueue, aborts the process
+    when two threads launch parallel work at once.
     """
-    return (numba.get_num_threads() > 1 and blas.controllable()
+    return (1 < numba.get_num_threads() <= LANE_CORES and blas.controllable()
             and threading.current_thread() is threading.main_thread())
 
 
@@ -165,7 +183,7 @@ def gradient_descent(net, params, X, y, *, eta, steps, record=(), gram_every=0):
     W, b, a = (arr.copy() for arr in params.astuple())
     buf = _buffers((), steps, X.shape[0], record, gram_every)
     threaded = _lanes_threaded()
-    with blas.single_threaded():
+    with _blas_held():
         status = kernels.gd_run(X, y, W, b, a, *net.kernel_args(params.width), *net.train_flags,
                                 eta, steps, gram_every, buf["losses"], buf["move_max"],
                                 buf["move_frob"], buf["flips"], buf["preds"], buf["gram_lmin"],
@@ -200,7 +218,7 @@ def gradient_descent_batch(net, params_list, X, y, *, eta, steps, record=(), gra
     S = len(params_list)
     buf = _buffers((S,), steps, X.shape[0], record, gram_every)
     status = np.zeros(S, dtype=np.int64)
-    with blas.single_threaded():
+    with _blas_held():
         kernels.gd_run_batch(X, y, W, b, a, *net.kernel_args(first.width), *net.train_flags,
                              eta, steps, gram_every, buf["losses"], buf["move_max"],
                              buf["move_frob"], buf["flips"], buf["preds"], buf["gram_lmin"],

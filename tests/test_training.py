@@ -166,7 +166,10 @@ def test_lanes_run_at_once_only_from_the_main_thread(numba_threads):
 
 
 @pytest.mark.skipif(not blas.controllable(), reason="this BLAS exports no thread-count setter")
-def test_gd_holds_the_blas_to_one_thread_and_gives_it_back(monkeypatch):
+@pytest.mark.parametrize("threads, held", [(1, True), (2, True), (8, False)])
+def test_gd_holds_the_blas_to_one_thread_up_to_two_numba_threads(threads, held, monkeypatch):
+    # 8 numba threads (a larger machine, faked) leave the BLAS its own threads for the products
+    monkeypatch.setattr(training.numba, "get_num_threads", lambda: threads)
     setter, getter = blas._setters
     start = getter()
     setter(2)  # so that the hold is visible; restored at the end
@@ -174,7 +177,7 @@ def test_gd_holds_the_blas_to_one_thread_and_gives_it_back(monkeypatch):
     run_kernel = kernels.gd_run
 
     def spy(*args):
-        seen.append(blas.threads())
+        seen.append((blas.threads(), args[-1]))
         return run_kernel(*args)
 
     monkeypatch.setattr(kernels, "gd_run", spy)
@@ -183,7 +186,8 @@ def test_gd_holds_the_blas_to_one_thread_and_gives_it_back(monkeypatch):
     X, y = _problem()
     try:
         gradient_descent(net, init_params(net, 8, 3, seed=0), X, y, eta=0.1, steps=2)
-        assert seen == [1]
+        # (BLAS threads during the run, gd_run's threaded): lanes at once only on two threads
+        assert seen == [(1 if held else before, threads == 2)]
         assert blas.threads() == before
     finally:
         setter(start)
