@@ -4,7 +4,8 @@ numba's ``np.dot`` calls the BLAS behind ``scipy.linalg.cython_blas`` (on a pip 
 OpenBLAS in ``scipy.libs``; numpy has its own copy, which this module leaves alone). The GD kernel
 runs its two halves of the neurons on two numba threads, each with single-threaded products
 (``checks.kernels.gd_run``); if that BLAS kept its own threads too, three or more threads would
-busy-wait on two cores: the last session measured medium going from 5.5 to 19 ms per step.
+busy-wait on two cores: a prototype of the lanes took 19 ms per "medium" step so, against 4 ms
+with the BLAS held to one thread (and 5.5 ms without lanes).
 
 ``single_threaded()`` holds the thread count at one for its ``with`` block, across nested and
 concurrent blocks, and restores the count it found when the last one leaves (a change made by
