@@ -95,8 +95,13 @@ SMALL_PRODUCT_ROWS = 256
 # A step of at least this many multiply-adds (n·m·(d+1)) runs in two lanes, halves of the neurons
 # on two threads (``lane_count``). The measured crossover on 2 cores lies between 1.4e5 and 3e5:
 # ReLU steps, two lanes against one, were 13.1 vs 13.1 µs at (n, d, m) = (64, 16, 128), 31 vs 27 at
-# (256, 32, 32) (2.7e5), 17.9 vs 23.2 at (64, 16, 256) (2.8e5), 38.6 vs 63.2 at (16, 4, 4096).
+# (256, 32, 32) (2.7e5), 17.9 vs 23.2 at (64, 16, 256) (2.8e5), 38.6 vs 63.2 at (16, 4, 4096)
+# (3.3e5).
 LANE_WORK = 300_000
+# Lanes of a step at or above LANE_WORK: one per core of the 2-core machine measured. There four
+# lanes gave the same times within noise except "medium" (ReLU 3.85 against 4.2 ms), and eight
+# made "large" slower (34.5 against 28.7–30.9 ms).
+LANES = 2
 
 # Pass 1 keeps σ'(Z) (and σ(Z)) for pass 2 when the m·n values fit in this much; beyond it pass 2
 # recomputes Z block by block and no n×m float array is held. Writing and re-reading 64 MiB of
@@ -608,9 +613,10 @@ def _workspace(m, n, d, maskable, lanes):
 @njit(cache=True)
 def lane_count(m, n, d):
     """How many lanes (fixed parts of the neurons, each with its own partial sum v) a network
-    of width m on n points in d dimensions runs in: 2 when a step's n·m·(d+1) multiply-adds reach
-    ``LANE_WORK`` (and m ≥ 2), else 1. It depends on the sizes alone, never on the thread count."""
-    return 2 if m >= 2 and n * m * (d + 1) >= LANE_WORK else 1
+    of width m on n points in d dimensions runs in: ``LANES`` when a step's n·m·(d+1)
+    multiply-adds reach ``LANE_WORK`` (and m ≥ ``LANES``), else 1. It depends on the sizes alone,
+    never on the thread count."""
+    return LANES if m >= LANES and n * m * (d + 1) >= LANE_WORK else 1
 
 
 @njit(cache=True)

@@ -26,9 +26,9 @@ from checks.network import (Network, Params, check_data, check_int, check_positi
                             init_params)
 
 RECORDS = ("movement", "flips", "predictions")
-# Cores the two lanes of a large GD step use (``kernels.lane_count``): with more numba threads than
-# this, the BLAS keeps its own threads instead (``_blas_held``).
-LANE_CORES = 2
+# Cores the lanes of a large GD step use, one a lane (``kernels.lane_count``): with more numba
+# threads than this, the BLAS keeps its own threads instead (``_blas_held``).
+LANE_CORES = kernels.LANES
 
 
 @dataclass(frozen=True, eq=False)
