@@ -30,13 +30,14 @@ __all__ = [
     "sobolev_circle_target",
     "sphere",
     "sum_of_spheres_norm_density",
+    "teacher_labels",
     "with_duplicate",
     "with_parallel_pair",
     "zonal_harmonic",
 ]
 
 RADIAL_NORMS = ("gaussian", "cauchy", "uniform_ball", "sum_of_spheres")
-LABEL_KINDS = ("sign", "gaussian")
+LABEL_KINDS = ("sign", "gaussian", "uniform")
 UNIT_NORM_TOL = 1e-8
 _CANDIDATE_BATCH = 256
 _SOBOLEV_BLOCK = 1 << 22
@@ -818,9 +819,10 @@ def random_labels(n, *, seed, kind="sign"):
         Number of labels, ``n >= 1``.
     seed : int
         Non-negative seed for ``np.random.default_rng``.
-    kind : {"sign", "gaussian"}, optional
+    kind : {"sign", "gaussian", "uniform"}, optional
         ``"sign"``: i.i.d. uniform on ``{-1.0, +1.0}`` (``|y_i| <= 1``, the
-        bounded labels of Du et al. [2]_); ``"gaussian"``: i.i.d. ``N(0, 1)``.
+        bounded labels of Du et al. [2]_); ``"gaussian"``: i.i.d. ``N(0, 1)``;
+        ``"uniform"``: i.i.d. uniform on ``[-1, 1)`` (bounded, not binary).
 
     Returns
     -------
@@ -845,7 +847,53 @@ def random_labels(n, *, seed, kind="sign"):
     rng = _rng(seed)
     if kind == "sign":
         return 2.0 * rng.integers(0, 2, size=n).astype(np.float64) - 1.0
+    if kind == "uniform":
+        return rng.uniform(-1.0, 1.0, size=n)
     return rng.standard_normal(n)
+
+
+def teacher_labels(X, *, width, seed):
+    """Labels from a random two-layer ReLU teacher, scaled so that ``max |y_i| = 1``.
+
+    ``y_i = c · Σ_r a_r relu(w_rᵀ x_i)`` with ``w_r ~ N(0, I_d)``, ``a_r`` uniform on
+    ``{±1}`` (drawn in that order from ``default_rng(seed)``) and ``c`` the constant that
+    makes the largest ``|y_i|`` equal to 1: labels a network of the student's own class can
+    fit exactly, inside the bounded-label hypothesis ``|y_i| ≤ 1`` of Du et al. [1]_.
+    All-zero teacher outputs (possible only for tiny widths) give zero labels.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+        Finite inputs.
+    width : int
+        Teacher width, ``width >= 1``.
+    seed : int
+        Non-negative seed for ``np.random.default_rng``.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+
+    References
+    ----------
+    .. [1] S. S. Du, X. Zhai, B. Poczos, A. Singh, "Gradient Descent Provably
+       Optimizes Over-parameterized Neural Networks", ICLR 2019,
+       arXiv:1810.02054.
+
+    Examples
+    --------
+    >>> y = teacher_labels(sphere(5, 3, seed=0), width=4, seed=1)
+    >>> float(np.max(np.abs(y)))
+    1.0
+    """
+    X = _check_matrix("X", X)
+    width = _check_int("width", width, 1)
+    rng = _rng(seed)
+    W = rng.standard_normal((width, X.shape[1]))
+    a = 2.0 * rng.integers(0, 2, size=width).astype(np.float64) - 1.0
+    out = np.maximum(X @ W.T, 0.0) @ a
+    top = float(np.max(np.abs(out)))
+    return np.ascontiguousarray(out / top if top > 0.0 else out)
 
 
 def sobolev_circle_target(X, *, alpha, terms=4096, excess=0.05):

@@ -9,6 +9,7 @@ Data flows one way: Instance → Problem (arrays) → constants → hypotheses �
 """
 
 from dataclasses import dataclass, field, replace
+import hashlib
 import math
 from typing import Callable
 
@@ -37,12 +38,33 @@ class Citation:
         return f"{self.authors} ({self.year}), \"{self.title}\"{arxiv}, {self.where}"
 
 
+# Labels a DataSpec can draw: random laws of ``checks.data.random_labels``, a random teacher network
+# (``checks.data.teacher_labels``), or explicit values carried by the spec.
+LABEL_LAWS = datasets.LABEL_KINDS + ("teacher", "explicit")
+# Width of the teacher network behind "teacher" labels: a few neurons make a smooth target that a
+# wide student fits easily, the opposite corner from random signs.
+TEACHER_WIDTH = 4
+
+
+def content_hash(*arrays):
+    """A short SHA-256 of float64 arrays' bytes: how a record names explicit data."""
+    digest = hashlib.sha256()
+    for a in arrays:
+        a = np.ascontiguousarray(a, dtype=np.float64)
+        digest.update(repr(a.shape).encode())
+        digest.update(a.tobytes())
+    return digest.hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class DataSpec:
     """A reproducible data set: a generator of ``checks.data`` by name, its arguments, and labels.
 
-    ``kind`` names a function of ``checks.data`` taking (n, d, seed=…, **options); ``labels`` is
-    "sign" or "gaussian" (random labels from ``random_labels`` with ``label_seed``).
+    ``kind`` names a function of ``checks.data`` taking (n, d, seed=…, **options), or is "points":
+    the rows given in ``points`` (a tuple of row tuples, e.g. drawn by the search). ``labels`` is a
+    law of ``LABEL_LAWS``: "sign", "gaussian" or "uniform" (``random_labels`` with ``label_seed``),
+    "teacher" (``teacher_labels`` of width ``TEACHER_WIDTH`` with ``label_seed``) or "explicit"
+    (the values in ``values``). Explicit data are named by a content hash in descriptions.
     """
 
     kind: str
@@ -52,14 +74,38 @@ class DataSpec:
     options: tuple = ()
     labels: str = "sign"
     label_seed: int = 0
+    points: tuple = ()
+    values: tuple = ()
+
+    def __post_init__(self):
+        if self.labels not in LABEL_LAWS + ("ball_indicator",):
+            raise ValueError(f"labels must be one of {LABEL_LAWS}, got {self.labels!r}")
+        if self.kind == "points" and np.shape(self.points) != (self.n, self.d):
+            raise ValueError(f"points must have shape (n, d) = ({self.n}, {self.d}), got "
+                             f"{np.shape(self.points)}")
+        if self.labels == "explicit" and len(self.values) != self.n:
+            raise ValueError(f"explicit labels need n = {self.n} values, got {len(self.values)}")
+
+    def inputs(self):
+        if self.kind == "points":
+            return np.array(self.points, dtype=np.float64)
+        make = getattr(datasets, self.kind, None)
+        if make is None or self.kind.startswith("_") or self.kind in ("random_labels",
+                                                                       "teacher_labels"):
+            raise ValueError(f"data kind must name a generator in checks.data or be 'points', "
+                             f"got {self.kind!r}")
+        return make(self.n, self.d, seed=self.seed, **dict(self.options))
+
+    def label_values(self, X):
+        if self.labels == "explicit":
+            return np.array(self.values, dtype=np.float64)
+        if self.labels == "teacher":
+            return datasets.teacher_labels(X, width=TEACHER_WIDTH, seed=self.label_seed)
+        return datasets.random_labels(self.n, seed=self.label_seed, kind=self.labels)
 
     def arrays(self):
-        make = getattr(datasets, self.kind, None)
-        if make is None or self.kind.startswith("_"):
-            raise ValueError(f"data kind must name a generator in checks.data, got {self.kind!r}")
-        X = make(self.n, self.d, seed=self.seed, **dict(self.options))
-        y = datasets.random_labels(self.n, seed=self.label_seed, kind=self.labels)
-        return X, y
+        X = self.inputs()
+        return X, self.label_values(X)
 
     def reseeded(self, base_seed):
         """This data set for a check's base seed: inputs and labels move by 1000·``base_seed``
@@ -70,25 +116,64 @@ class DataSpec:
     def describe(self):
         opts = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                          for k, v in self.options)
-        return (f"{self.kind}(n={self.n}, d={self.d}, seed={self.seed}"
-                + (f", {opts}" if opts else "") + f"), labels={self.labels}[{self.label_seed}]")
+        if self.kind == "points":
+            head = f"points(n={self.n}, d={self.d}, sha256={content_hash(self.points)}"
+        else:
+            head = f"{self.kind}(n={self.n}, d={self.d}, seed={self.seed}"
+        labels = (f"explicit[sha256={content_hash(self.values)}]" if self.labels == "explicit"
+                  else f"{self.labels}[{self.label_seed}]")
+        return head + (f", {opts}" if opts else "") + f"), labels={labels}"
 
     def to_dict(self):
-        return dict(kind=self.kind, n=self.n, d=self.d, seed=self.seed,
-                    options=[list(o) for o in self.options], labels=self.labels,
-                    label_seed=self.label_seed)
+        out = dict(kind=self.kind, n=self.n, d=self.d, seed=self.seed,
+                   options=[list(o) for o in self.options], labels=self.labels,
+                   label_seed=self.label_seed)
+        if self.kind == "points":
+            out.update(points=[list(r) for r in self.points], sha256=content_hash(self.points))
+        if self.labels == "explicit":
+            out.update(values=list(self.values), labels_sha256=content_hash(self.values))
+        return out
 
     @classmethod
     def from_dict(cls, d):
+        if d.get("labels") == "ball_indicator":
+            from checks.features import BallIndicatorSpec
+            cls = BallIndicatorSpec
+        extra = {"radius": float(d["radius"])} if "radius" in d else {}
         return cls(kind=d["kind"], n=d["n"], d=d["d"], seed=d["seed"],
                    options=tuple(tuple(o) for o in d.get("options", ())),
-                   labels=d.get("labels", "sign"), label_seed=d.get("label_seed", 0))
+                   labels=d.get("labels", "sign"), label_seed=d.get("label_seed", 0),
+                   points=tuple(tuple(float(v) for v in r) for r in d.get("points", ())),
+                   values=tuple(float(v) for v in d.get("values", ())), **extra)
 
 
 def power_of_two_at_least(x):
     """The smallest power of two ≥ x (1 for x ≤ 1): relaxed widths are rounded up to one, so
     instances with nearby bounds share widths (and runs)."""
     return 1 if x <= 1 else 2 ** math.ceil(math.log2(x))
+
+
+# Redraws of a fixed data set that a relaxed check may make to fit the profile's budget: a draw
+# with a small λ₀ has a width bound (∝ λ₀⁻⁴) far above the others', and one unlucky base seed must
+# not leave a check with nothing to run.
+BUDGET_REDRAWS = 8
+
+
+def within_budget(make, spec, budget, *, redraws=BUDGET_REDRAWS):
+    """``make(spec)`` for the first of ``spec`` and its redraws (data and label seeds + 1, + 2, …)
+    whose work fits ``budget``; the instance's note names the draws skipped and their work. When
+    none fits, ``make(spec)`` itself (the verdict then reports it out of the budget)."""
+    skipped = []
+    for k in range(redraws + 1):
+        drawn = replace(spec, seed=spec.seed + k, label_seed=spec.label_seed + k)
+        instance = make(drawn)
+        if instance.work <= budget:
+            if skipped:
+                instance = replace(instance, note=(
+                    f"data redrawn {k}× to fit the budget {budget:.2g}: " + "; ".join(skipped)))
+            return instance
+        skipped.append(f"seed {drawn.seed} needs work {instance.work:.2g}")
+    return make(spec)
 
 
 @dataclass(frozen=True)
@@ -105,24 +190,35 @@ class Instance:
     eta: float
     steps: int
     seeds: tuple
+    note: str = ""
 
     def with_seeds(self, seeds):
         return replace(self, seeds=tuple(int(s) for s in seeds))
+
+    @property
+    def work(self):
+        """Multiply-adds of the instance: m·n·d per forward/backward pass, times steps and seeds
+        (what a profile's budget caps)."""
+        return float(self.m) * self.data.n * self.data.d * (self.steps + 1) * len(self.seeds)
 
     def describe(self):
         s = self.seeds
         seeds = f"{s[0]}..{s[-1]}" if len(s) > 3 else ",".join(map(str, s))
         return (f"{self.data.describe()}; m={self.m}, eta={self.eta:.4g}, steps={self.steps}, "
-                f"seeds=[{seeds}] ({len(s)})")
+                f"seeds=[{seeds}] ({len(s)})" + (f" [{self.note}]" if self.note else ""))
 
     def to_dict(self):
-        return dict(data=self.data.to_dict(), m=self.m, eta=self.eta, steps=self.steps,
-                    seeds=list(self.seeds))
+        out = dict(data=self.data.to_dict(), m=self.m, eta=self.eta, steps=self.steps,
+                   seeds=list(self.seeds))
+        if self.note:
+            out["note"] = self.note
+        return out
 
     @classmethod
     def from_dict(cls, d):
         return cls(data=DataSpec.from_dict(d["data"]), m=int(d["m"]), eta=float(d["eta"]),
-                   steps=int(d["steps"]), seeds=tuple(int(s) for s in d["seeds"]))
+                   steps=int(d["steps"]), seeds=tuple(int(s) for s in d["seeds"]),
+                   note=d.get("note", ""))
 
 
 @dataclass(frozen=True, eq=False)
@@ -258,8 +354,14 @@ class Theorem:
     instances : callable
         ``instances(mode, profile) -> list[Instance]``: the fixed configurations the check runs.
         Widths and step sizes may be ``None`` for the engine to fill from the constants.
+    space : checks.space.SearchSpace or None
+        What the claim quantifies over (data families, labels, sizes, width and step ranges):
+        the counterexample search draws from it.
     strategy : callable or None
-        ``strategy(mode) -> hypothesis SearchStrategy[Instance]`` for the counterexample search.
+        ``strategy(theorem, mode, profile) -> hypothesis SearchStrategy[Instance]``: a
+        hand-written search strategy, used instead of ``space`` when given (the escape hatch).
+    unsearched : str
+        Why the claim has no space (shown on its page and by ``check --search``).
     ablation : str or None
         In ablation mode, the hypothesis that is dropped.
     planted : bool
@@ -280,7 +382,9 @@ class Theorem:
     unspecified: dict = field(default_factory=dict)
     delta: str | None = None
     relax: dict = field(default_factory=dict)
+    space: object = None
     strategy: Callable | None = None
+    unsearched: str = ""
     ablation: str | None = None
     planted: bool = False
     notes: str = ""

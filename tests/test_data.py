@@ -580,7 +580,7 @@ ERRORS = [
     (data.zonal_harmonic, dict(X=[[1.0, 0.0]], degree=1, direction=[1.0, 0.0, 0.0]), ValueError, "direction"),
     (data.zonal_harmonic, dict(X=[[1.0, 0.0]], degree=1, direction=[np.nan, 1.0]), ValueError, "direction"),
     (data.random_labels, dict(n=0, seed=0), ValueError, "n"),
-    (data.random_labels, dict(n=3, seed=0, kind="uniform"), ValueError, "kind"),
+    (data.random_labels, dict(n=3, seed=0, kind="laplace"), ValueError, "kind"),
     (data.random_labels, dict(n=3, seed=0, kind=None), TypeError, "kind"),
     (data.sobolev_circle_target, dict(X=[[1.0, 0.0, 0.0]], alpha=1.0), ValueError, "X"),
     (data.sobolev_circle_target, dict(X=[[0.0, 0.0]], alpha=1.0), ValueError, "X"),
