@@ -151,7 +151,7 @@ def _append(path, record):
 
 
 def _cell_record(theorem, instance):
-    from checks.engine import run_instance
+    from checks.runs import run_instance
 
     result = run_instance(theorem, instance, "relaxed", check_hypotheses=False)
     return dict(m=instance.m, eta=instance.eta, steps=instance.steps,
