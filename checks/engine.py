@@ -10,14 +10,13 @@ from dataclasses import dataclass, field, replace
 import math
 import time
 
-import numpy as np
-
 from checks import search, stats
-from checks.network import init_params
 from checks.progress import Progress
+# InstanceResult and work are re-exported: callers have known them as the engine's.
+from checks.runs import InstanceResult, _finite_or_str, judge, run_instance, work  # noqa: F401
+from checks.space import describe_params
 from checks.study import Study
-from checks.theorem import MODES, Outcome, Problem, diverged_evidence
-from checks.training import gradient_descent_batch
+from checks.theorem import MODES
 
 HOLDS = "HOLDS"
 VIOLATED = "VIOLATED"
@@ -29,8 +28,10 @@ INCONCLUSIVE = "INCONCLUSIVE"
 class Profile:
     """How hard to look: seeds per instance, fresh seeds to confirm, search examples, budget.
 
-    ``budget`` caps the work of one run, counted as m·n·d·steps multiply-adds (a literal instance
-    above it is out of reach and said so).
+    ``budget`` caps the work of one instance, counted as m·n·d·(steps + 1)·seeds multiply-adds (an
+    instance above it is out of reach and said so); ``search_budget`` caps one search example's
+    (default a tenth of ``budget``: a search runs dozens of examples where a check runs two
+    instances).
     """
 
     name: str
@@ -38,14 +39,23 @@ class Profile:
     confirm_seeds: int
     search_examples: int
     budget: float
+    search_budget: float | None = None
+
+    @property
+    def example_budget(self):
+        return self.budget / 10.0 if self.search_budget is None else self.search_budget
 
 
 # ci: 32 seeds, so that 0 failures support δ = 0.1 at 95% (one-sided Clopper–Pearson upper bound
 # 1 − 0.05^{1/32} ≈ 0.089), and 64 fresh seeds to confirm a refutation (16/64 failures already
 # put the lower bound at ≈ 0.16 > 0.1); dev/thorough scale up.
+# Search examples: ci's 60 draw each data family and label law of a space several times (5
+# families × 4 laws in Du et al.'s) after the corners, within about a minute per claim on 2 cores
+# at ci's 1e9 per example; hypothesis.target needs on the order of a thousand examples to steer
+# (STYLE.md), which dev (400) starts and thorough (2000) gives.
 PROFILES = {
-    "ci": Profile("ci", seeds=32, confirm_seeds=64, search_examples=25, budget=1e10),
-    "dev": Profile("dev", seeds=64, confirm_seeds=256, search_examples=200, budget=1e11),
+    "ci": Profile("ci", seeds=32, confirm_seeds=64, search_examples=60, budget=1e10),
+    "dev": Profile("dev", seeds=64, confirm_seeds=256, search_examples=400, budget=1e11),
     "thorough": Profile("thorough", seeds=300, confirm_seeds=1000, search_examples=2000,
                         budget=1e12),
 }
@@ -61,48 +71,6 @@ def get_profile(profile):
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {sorted(PROFILES)}, got {profile!r}")
     return PROFILES[profile]
-
-
-@dataclass(frozen=True, eq=False)
-class InstanceResult:
-    """One instance checked: its constants, hypothesis margins, per-seed evidence and judgement."""
-
-    instance: object
-    constants: dict
-    margins: dict
-    admissible: bool
-    evidence: tuple = ()
-    judgement: object = None
-    worst_seed: int | None = None
-    worst_outcome: object = None
-    reason: str = ""
-
-    @property
-    def failures(self):
-        return sum(not e.holds for e in self.evidence)
-
-    @property
-    def worst(self):
-        if not self.evidence:
-            return None
-        return max(self.evidence, key=lambda e: e.score)
-
-    def summary(self):
-        w = self.worst
-        return dict(
-            instance=self.instance.to_dict(), describe=self.instance.describe(),
-            constants={k: _finite_or_str(v) for k, v in self.constants.items()},
-            margins={k: _finite_or_str(v) for k, v in self.margins.items()},
-            admissible=self.admissible, reason=self.reason,
-            failures=self.failures, trials=len(self.evidence),
-            diverged=sum(e.diverged for e in self.evidence),
-            ci=None if self.judgement is None else [self.judgement.low, self.judgement.high],
-            state=None if self.judgement is None else self.judgement.state,
-            worst=None if w is None else dict(score=_finite_or_str(w.score), step=w.step,
-                                              observed=_finite_or_str(w.observed),
-                                              bound=_finite_or_str(w.bound), note=w.note,
-                                              seed=self.worst_seed),
-        )
 
 
 @dataclass(eq=False)
@@ -124,6 +92,9 @@ class Verdict:
     elapsed: float = 0.0
     seed: int = 0
     finding: object = None
+    search: object = None           # checks.search.SearchResult when the check searched
+    search_note: str = ""           # why a check asked to search did not
+    skipped: list = field(default_factory=list)   # instances out of the budget, with the figures
 
     def to_dict(self):
         out = dict(
@@ -136,63 +107,14 @@ class Verdict:
                 ci=[self.confirmation.low, self.confirmation.high],
                 state=self.confirmation.state),
             tightest=self.tightest, elapsed=round(self.elapsed, 3),
-            instances=[r.summary() for r in self.results],
+            instances=[r.summary() for r in self.results], skipped=self.skipped,
+            search=None if self.search is None else self.search.to_dict(),
+            search_note=self.search_note,
         )
         if self.finding is not None:
             out["values"] = {k: _finite_or_str(v) if isinstance(v, (int, float)) else v
                              for k, v in self.finding.values.items()}
         return out
-
-
-def _finite_or_str(value):
-    value = float(value)
-    return value if math.isfinite(value) else str(value)
-
-
-def run_instance(theorem, instance, mode, *, keep_worst=False, check_hypotheses=True):
-    """Check one instance: constants, hypotheses, then (if admissible) one GD run per seed.
-
-    With ``check_hypotheses=False`` the runs happen whatever the margins (threshold scans).
-    """
-    problem = Problem(*instance.data.arrays(), m=instance.m, eta=instance.eta,
-                      steps=instance.steps)
-    c = theorem.constants_for(problem)
-    margins = theorem.hypothesis_margins(problem, c, mode)
-    failing = [name for name, margin in margins.items() if not margin >= 1.0]
-    if failing and check_hypotheses:
-        return InstanceResult(instance, c, margins, admissible=False,
-                              reason="hypotheses not satisfied: " + ", ".join(
-                                  f"{n} (margin {margins[n]:.3g})" for n in failing))
-    conclusion = theorem.conclusion
-    init = theorem.init_for(problem, c)
-    params = [init_params(theorem.network, instance.m, problem.d, seed=s, **init)
-              for s in instance.seeds]
-    runs = gradient_descent_batch(theorem.network, params, problem.X, problem.y,
-                                  eta=instance.eta, steps=instance.steps,
-                                  record=conclusion.record, gram_every=conclusion.gram_every)
-    evidence = []
-    for seed, p0, run in zip(instance.seeds, params, runs):
-        outcome = Outcome(problem, p0, run, seed)
-        evidence.append(diverged_evidence(run) if run.diverged
-                        else conclusion.evaluate(outcome, c))
-    failures = sum(not e.holds for e in evidence)
-    judgement = judge(failures, len(evidence), theorem.delta_value)
-    worst = int(np.argmax([e.score for e in evidence]))
-    worst_outcome = Outcome(problem, params[worst], runs[worst], instance.seeds[worst]) \
-        if keep_worst else None
-    return InstanceResult(instance, c, margins, admissible=True, evidence=tuple(evidence),
-                          judgement=judgement, worst_seed=instance.seeds[worst],
-                          worst_outcome=worst_outcome)
-
-
-def judge(failures, trials, delta):
-    """Clopper–Pearson judgement of "P(failure) ≤ δ"; a deterministic claim (δ = 0) is refuted by
-    any failure and consistent with none (no finite sample can do better)."""
-    if delta > 0:
-        return stats.judge_probability(failures, trials, delta=delta)
-    low, high = stats.clopper_pearson(failures, trials, confidence=0.9)  # one-sided 95% bounds
-    return stats.ProbabilityJudgement(failures, trials, 0.0, 0.05, low, high,
-                                      "REFUTED" if failures else "CONSISTENT")
 
 
 def judge_trials(trial_fails, seeds, confirm_seeds, delta):
@@ -213,12 +135,6 @@ def judge_trials(trial_fails, seeds, confirm_seeds, delta):
                     stats.confirm_refutation(sum(again), len(again), delta=delta))
     state = VIOLATED if confirmation.state == "REFUTED" else INCONCLUSIVE
     return state, judgement, confirmation
-
-
-def work(instance):
-    """Multiply-adds of one instance: m·n·d per forward/backward pass, times steps and seeds."""
-    return float(instance.m) * instance.data.n * instance.data.d * (instance.steps + 1) \
-        * len(instance.seeds)
 
 
 def confirm(theorem, instance, mode, profile):
@@ -248,24 +164,30 @@ def check(theorem, *, mode="relaxed", profile="ci", seed=0, do_search=False, pro
         Counterexamples stored in ``reports/counterexamples.json`` are replayed in any case.
     """
     if isinstance(theorem, Study):
-        return check_study(theorem, mode=mode, profile=profile, seed=seed)
+        return check_study(theorem, mode=mode, profile=profile, seed=seed, do_search=do_search)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if mode == "ablation" and theorem.ablation is None:
         raise ValueError(f"mode 'ablation' needs a theorem with a dropped hypothesis; "
                          f"{theorem.id} drops none (use theorem.variant(..., ablation=NAME))")
     profile = get_profile(profile)
+    if do_search and not search.searchable(theorem):
+        raise ValueError(f"{theorem.id} declares no search space: "
+                         f"{theorem.unsearched or 'no reason given'}")
     started = time.perf_counter()
     instances = theorem.instances(theorem, mode, profile, seed)
     verdict = Verdict(theorem.id, INCONCLUSIVE, mode, profile.name, "", dict(theorem.unspecified),
                       dict(theorem.relax), theorem.delta_value, seed=seed)
-    out_of_reach = [i for i in instances if work(i) > profile.budget]
-    runnable = [i for i in instances if work(i) <= profile.budget]
+    out_of_reach = [i for i in instances if i.work > profile.budget]
+    runnable = [i for i in instances if i.work <= profile.budget]
+    verdict.skipped = [dict(describe=i.describe(), work=i.work, budget=profile.budget)
+                       for i in out_of_reach]
     bar = Progress(len(runnable), f"{theorem.id} [{mode}]", enabled=progress)
-    confirmed = {}
+    confirmed, found_by = {}, {}
     for instance in runnable:
         result = run_instance(theorem, instance, mode, keep_worst=keep_worst)
         verdict.results.append(result)
+        found_by[id(result)] = "fixed instance"
         bar.advance()
         # One confirmed counterexample decides the verdict (VIOLATED whatever the other instances
         # show), so a refuted instance is confirmed at once and the remaining ones are not run.
@@ -275,30 +197,81 @@ def check(theorem, *, mode="relaxed", profile="ci", seed=0, do_search=False, pro
                 break
     bar.close()
     candidates = [r for r in verdict.results if r.admissible and r.judgement.state == "REFUTED"]
-    if not any(j.state == "REFUTED" for _, j in confirmed.values()):
-        for stored in search.stored_for(theorem.id, mode):
-            replay = run_instance(theorem, stored, mode, keep_worst=keep_worst)
-            if replay.admissible and replay.failures:
-                candidates.append(replay)
-        if do_search and theorem.strategy is not None:
-            found = search.search_counterexample(theorem, mode=mode, profile=profile)
-            if found is not None:
-                candidates.append(run_instance(theorem, found, mode, keep_worst=keep_worst))
-    finish(verdict, theorem, mode, profile, candidates, out_of_reach, confirmed)
+    refuted = any(j.state == "REFUTED" for _, j in confirmed.values())
+    refuted_by = "fixed instance" if refuted else ""
+    # Stored counterexamples are replayed and confirmed at once: one that still fails decides the
+    # verdict, and the search is then not needed.
+    for stored in [] if refuted else search.stored_for(theorem.id, mode):
+        replay = run_instance(theorem, stored, mode, keep_worst=keep_worst)
+        if replay.admissible and replay.failures:
+            candidates.append(replay)
+            found_by[id(replay)] = "stored counterexample"
+            confirmed[id(replay)] = confirm(theorem, stored, mode, profile)
+            if confirmed[id(replay)][1].state == "REFUTED":
+                refuted, refuted_by = True, "stored counterexample"
+                break
+    if do_search and refuted:
+        verdict.search_note = f"not run: the claim was already refuted by a {refuted_by}"
+    if do_search and not refuted:
+        verdict.search = search.search(theorem, mode=mode, profile=profile, seed=seed)
+        if verdict.search.candidate is not None:
+            found = run_instance(theorem, verdict.search.candidate, mode, keep_worst=keep_worst)
+            candidates.append(found)
+            found_by[id(found)] = "search"
+    finish(verdict, theorem, mode, profile, candidates, out_of_reach, confirmed, found_by)
     verdict.elapsed = time.perf_counter() - started
     return verdict
 
 
-def check_study(study, *, mode="relaxed", profile="ci", seed=0):
+def check_study(study, *, mode="relaxed", profile="ci", seed=0, do_search=False):
     """The verdict on a ``Study``: its measurement in ``mode``, judged by the study itself.
 
     The finding's state must be one of the verdict states; its values and plots travel with the
-    verdict (``Verdict.finding``) to the report and the baseline.
+    verdict (``Verdict.finding``) to the report and the baseline. With ``do_search`` a study
+    that declares a ``StudySpace`` is also searched (``checks.search.search_study``) unless its
+    own measurement is already VIOLATED; a candidate (a VIOLATED finding at drawn parameters) is
+    re-measured on fresh trials (base seed + 1) and makes the verdict VIOLATED only if that is
+    VIOLATED too.
     """
     if mode not in study.modes:
         raise ValueError(f"mode must be one of {study.id}'s modes {study.modes}, got {mode!r}")
     profile = get_profile(profile)
+    if do_search and not search.searchable(study):
+        raise ValueError(f"{study.id} declares no search space: "
+                         f"{study.unsearched or 'no reason given'}")
     started = time.perf_counter()
+    finding = _confirmed_finding(study, mode, profile, seed)
+    searched, note, counterexample = None, "", None
+    if do_search and finding.state == VIOLATED:
+        note = "not run: the study's own measurement is already VIOLATED"
+    elif do_search:
+        searched = search.search_study(study, mode=mode, profile=profile, seed=seed)
+        if searched.candidate is not None:
+            variant = study.variant("search", options=study.space.options(searched.candidate))
+            again = variant.measure(variant, mode, profile, seed + 1)
+            where = describe_params(searched.candidate)
+            if again.state == VIOLATED:
+                counterexample = dict(params=dict(searched.candidate), describe=where,
+                                      found_by="search", reason=again.reason)
+                finding = replace(finding, state=VIOLATED, reason=(
+                    f"the search found a violation at {where}, confirmed on fresh trials (base "
+                    f"seed {seed + 1}): {again.reason}; at the fixed parameters: "
+                    f"{finding.reason}"))
+            else:
+                finding = replace(finding, reason=(
+                    f"{finding.reason}; a search candidate at {where} was not confirmed on "
+                    f"fresh trials ({again.state}: {again.reason})"))
+        finding = replace(finding, reason=f"{finding.reason}; {searched.summary()}")
+    verdict = Verdict(study.id, finding.state, mode, profile.name, finding.reason, {}, {}, 0.0,
+                      seed=seed, finding=finding, search=searched, search_note=note,
+                      counterexample=counterexample)
+    verdict.elapsed = time.perf_counter() - started
+    return verdict
+
+
+def _confirmed_finding(study, mode, profile, seed):
+    """The study's measurement at ``seed``; a VIOLATED finding stands only if the measurement
+    on fresh trials (base seed + 1) is VIOLATED too (when the study confirms at all)."""
     finding = study.measure(study, mode, profile, seed)
     if finding.state not in (HOLDS, VIOLATED, VACUOUS, INCONCLUSIVE):
         raise ValueError(f"{study.id}: a finding's state must be a verdict state, got "
@@ -312,17 +285,24 @@ def check_study(study, *, mode="relaxed", profile="ci", seed=0):
             finding = replace(finding, state=INCONCLUSIVE, reason=(
                 f"{finding.reason}; not confirmed on fresh trials (base seed {seed + 1}: "
                 f"{again.state}, {again.reason})"))
-    return Verdict(study.id, finding.state, mode, profile.name, finding.reason, {}, {}, 0.0,
-                   seed=seed, finding=finding, elapsed=time.perf_counter() - started)
+    return finding
 
 
-def finish(verdict, theorem, mode, profile, candidates, out_of_reach, confirmed=None):
-    """Turn instance results into the verdict's state and reason.
+def _skipped_text(out_of_reach, profile):
+    return "; ".join(f"{i.describe()} out of the {profile.name} budget (work {i.work:.2g} > "
+                     f"{profile.budget:.2g})" for i in out_of_reach)
+
+
+def finish(verdict, theorem, mode, profile, candidates, out_of_reach, confirmed=None,
+           found_by=None):
+    """Turn instance results (and the search's) into the verdict's state and reason.
 
     ``confirmed`` maps ``id(candidate)`` to a confirmation already made (``confirm``'s result), so
-    no candidate is confirmed twice.
+    no candidate is confirmed twice; ``found_by`` maps it to where the candidate came from (a
+    fixed instance, a stored counterexample, the search).
     """
     confirmed = confirmed or {}
+    found_by = found_by or {}
     admissible = [r for r in verdict.results if r.admissible]
     for candidate in sorted(candidates, key=lambda r: -r.worst.score):
         result, judgement = confirmed.get(id(candidate)) or confirm(
@@ -331,11 +311,12 @@ def finish(verdict, theorem, mode, profile, candidates, out_of_reach, confirmed=
             w = candidate.worst
             verdict.state = VIOLATED
             verdict.confirmation = judgement
+            source = found_by.get(id(candidate), "fixed instance")
             verdict.counterexample = dict(
                 instance=candidate.instance.to_dict(), describe=candidate.instance.describe(),
                 seed=candidate.worst_seed, step=w.step, observed=_finite_or_str(w.observed),
                 bound=_finite_or_str(w.bound), score=_finite_or_str(w.score), note=w.note,
-                failure_rate=[judgement.low, judgement.high])
+                failure_rate=[judgement.low, judgement.high], found_by=source)
             what = ("with hypothesis '" + theorem.ablation + "' dropped, "
                     if mode == "ablation" else "")
             verdict.reason = (
@@ -343,42 +324,57 @@ def finish(verdict, theorem, mode, profile, candidates, out_of_reach, confirmed=
                 f"seeds and on {judgement.failures}/{judgement.trials} fresh seeds "
                 f"(failure rate in [{judgement.low:.3f}, {judgement.high:.3f}] > "
                 f"δ = {theorem.delta_value:g}); worst at step {w.step}: observed "
-                f"{w.observed:.6g} vs bound {w.bound:.6g}" + (f" ({w.note})" if w.note else ""))
+                f"{w.observed:.6g} vs bound {w.bound:.6g}" + (f" ({w.note})" if w.note else "")
+                + f"; found by the {source}")
             if candidate not in verdict.results:
                 verdict.results.append(candidate)
             return
+    searched = verdict.search
+    search_text = "" if searched is None else "; " + searched.summary()
     if not admissible:
-        reasons = [f"{i.describe()}: work {work(i):.2g} exceeds the {profile.name} budget "
+        reasons = [f"{i.describe()}: work {i.work:.2g} exceeds the {profile.name} budget "
                    f"{profile.budget:.2g}" for i in out_of_reach]
         reasons += [f"{r.instance.describe()}: {r.reason}" for r in verdict.results]
         verdict.state = VACUOUS
         verdict.reason = ("no instance satisfying the hypotheses within budget" +
-                          (": " + "; ".join(reasons[:3]) if reasons else ""))
+                          (": " + "; ".join(reasons[:3]) if reasons else "") + search_text)
         return
-    worst = max(admissible, key=lambda r: r.worst.score)
-    w = worst.worst
-    verdict.tightest = dict(describe=worst.instance.describe(), seed=worst.worst_seed,
-                            step=w.step, score=_finite_or_str(w.score),
-                            observed=_finite_or_str(w.observed), bound=_finite_or_str(w.bound))
+    invalid = [why for r in admissible for _, why in r.invalid]
+    judged = [r for r in admissible if r.evidence]
+    skipped = (f"; skipped: {_skipped_text(out_of_reach, profile)}" if out_of_reach else "")
+    if judged:
+        worst = max(judged, key=lambda r: r.worst.score)
+        w = worst.worst
+        verdict.tightest = dict(describe=worst.instance.describe(), seed=worst.worst_seed,
+                                step=w.step, score=_finite_or_str(w.score),
+                                observed=_finite_or_str(w.observed),
+                                bound=_finite_or_str(w.bound))
     states = [r.judgement.state for r in admissible]
     total = sum(len(r.evidence) for r in admissible)
     failures = sum(r.failures for r in admissible)
     if all(s == "CONSISTENT" for s in states):
         verdict.state = HOLDS
-        verdict.reason = (f"held on {total - failures}/{total} runs over {len(admissible)} "
-                          f"instances; smallest margin: observed/bound = "
+        verdict.reason = (f"held on {total - failures}/{total} runs over {len(admissible)} of "
+                          f"{len(admissible) + len(out_of_reach)} instances; smallest margin: "
+                          f"observed/bound = "
                           f"{math.exp(w.score) if math.isfinite(w.score) else w.score:.4g} "
-                          f"(at step {w.step}, {worst.instance.describe()})")
+                          f"(at step {w.step}, {worst.instance.describe()})" + skipped
+                          + (f"; {len(candidates)} candidate refutation(s) not confirmed on "
+                             f"fresh seeds" if candidates else "") + search_text)
     else:
         verdict.state = INCONCLUSIVE
         diverged = sum(e.diverged for r in admissible for e in r.evidence)
         why = [f"{sum(s == 'INCONCLUSIVE' for s in states)} of {len(states)} instances have a "
-               f"failure-rate interval straddling δ = {theorem.delta_value:g}"]
+               f"failure-rate interval straddling δ = {theorem.delta_value:g} or runs that "
+               f"cannot be judged"]
+        if invalid:
+            why.append(f"{len(invalid)} run(s) not judged: {invalid[0]}")
         if candidates:
             why.append(f"{len(candidates)} candidate refutation(s) not confirmed on fresh seeds")
         if diverged:
             why.append(f"{diverged} diverged run(s)")
-        verdict.reason = "; ".join(why) + f" ({failures}/{total} runs failed)"
+        verdict.reason = "; ".join(why) + f" ({failures}/{total} runs failed)" + skipped \
+            + search_text
 
 
 @dataclass(frozen=True)

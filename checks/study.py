@@ -91,6 +91,11 @@ class Study:
         Parameters of the measurement; a planted variant changes them (e.g. a doubled order).
     planted : bool
         True for a planted false variant, which the engine must refute.
+    space : checks.space.StudySpace or None
+        The parameters the statement quantifies over that the measurement fixes, with ranges
+        and a violation score: the search drives the whole measurement over them.
+    unsearched : str
+        Why the study has nothing to search (shown on its page).
     confirm : bool
         Re-measure a VIOLATED finding on fresh trials (base seed + 1; every study draws its trials
         from its base seed with a stride larger than its trial count, so the two share none):
@@ -111,6 +116,8 @@ class Study:
     planted: bool = False
     notes: str = ""
     confirm: bool = True
+    space: object = None
+    unsearched: str = ""
 
     def __post_init__(self):
         if self.fidelity not in FIDELITIES:

@@ -1,5 +1,6 @@
 """The engine: evidence, verdict states, confirmation, search, stored counterexamples, thresholds."""
 
+from dataclasses import replace
 import math
 
 import numpy as np
@@ -79,30 +80,38 @@ def test_unknown_theorem_names_the_known_ones():
 
 
 def test_search_refutes_planted_rate_and_shrinks():
+    # Without the corners (which hypothesis runs first and never shrinks), the rate 8× too fast
+    # is found by generation and shrunk toward the smallest data set the space allows (n = 3,
+    # d = 2): it fails on every instance, so hypothesis can always shrink further.
     theorem = get("du2019.gd_linear_rate:rate_8x")
-    found = search.search_counterexample(theorem, mode="relaxed", profile=SMALL)
-    assert found is not None
-    # Shrinking drives the data set toward the smallest the strategy allows (n = 3, d = 3): a
-    # rate 8× too fast fails on every instance, so hypothesis can always shrink further.
-    assert (found.data.n, found.data.d) == (3, 3)
-    result, judgement = engine.confirm(theorem, found, "relaxed", SMALL)
+    theorem = replace(theorem, space=replace(theorem.space, corners=()))
+    found = search.search(theorem, mode="relaxed", profile=SMALL)
+    assert found.candidate is not None
+    assert (found.candidate.data.n, found.candidate.data.d) == (3, 2)
+    result, judgement = engine.confirm(theorem, found.candidate, "relaxed", SMALL)
     assert judgement.state == "REFUTED"
 
 
 def test_search_finds_nothing_against_the_true_theorem():
     theorem = get("du2019.gd_linear_rate")
-    assert search.search_counterexample(theorem, mode="relaxed", profile=SMALL) is None
+    found = search.search(theorem, mode="relaxed", profile=SMALL)
+    assert found.candidate is None
+    assert found.examples == found.ran + found.rejections and found.ran > 0
+    assert 0.0 < found.tightest["ratio"] <= 1.0
 
 
-def test_search_refutes_a_relaxation_too_far():
-    """At 1e-9 × the width bound, n = 3 data get a one-neuron network: the search finds it.
-
-    This is why the relaxed width factor is 1e-7: the bound's n⁶ makes a uniform factor
-    mean very different widths at different n.
-    """
-    theorem = get("du2019.gd_linear_rate").variant("loose", relax={"width": 1e-9, "step": 10.0})
-    found = search.search_counterexample(theorem, mode="relaxed", profile=SMALL)
-    assert found is not None and found.m <= 2
+def test_search_refutes_the_relaxation_without_its_width_floor():
+    """Without Lemma 3.1's floor, 1e-7 × n⁶/(λ₀⁴δ³) leaves a handful of neurons at n = 3 or on
+    orthonormal inputs, and the search refutes the relaxed claim there: the reason the relaxed
+    width never goes below the floor (theorems/du2019.py, relaxed_width)."""
+    theorem = get("du2019.gd_linear_rate")
+    no_floor = tuple(replace(c, compute=lambda p, c: 0.0) if c.name == "width_floor" else c
+                     for c in theorem.constants)
+    loose = theorem.variant("no_floor", constants=no_floor)
+    found = search.search(loose, mode="relaxed", profile=SMALL)
+    assert found.candidate is not None and found.candidate.m <= 16
+    _, judgement = engine.confirm(loose, found.candidate, "relaxed", SMALL)
+    assert judgement.state == "REFUTED"
 
 
 def test_counterexample_store_round_trip(tmp_path):

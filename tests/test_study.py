@@ -108,7 +108,7 @@ def test_cli_check_and_refusals(registered, capsys):
     assert main(["check", PLANTED.id]) == 1
     assert "VIOLATED" in capsys.readouterr().out
     assert main(["check", TOY.id, "--search"]) == 2
-    assert "--search does not apply" in capsys.readouterr().err
+    assert "declares no search space" in capsys.readouterr().err
     assert main(["check", TOY.id, "--mode", "ablation"]) == 2
     assert main(["sweep", TOY.id, "--grid", "m=2^4..2^5", "--grid", "eta=0.1..0.2:2"]) == 2
     assert "is a study" in capsys.readouterr().err
