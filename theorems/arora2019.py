@@ -29,6 +29,7 @@ from checks import data as datasets
 from checks import engine, ntk, stats
 from checks.order import engine_state
 from checks.network import Network, forward, init_params
+from checks.space import Family, SearchSpace
 from checks.study import Finding, Plot, Series, Study
 from checks.theorem import (Citation, Conclusion, Constant, DataSpec, Evidence, Hypothesis,
                             Instance, Problem, Theorem, power_of_two_at_least, register)
@@ -220,27 +221,44 @@ DATA = tuple(DataSpec("separated_sphere", n=4, d=3, seed=1000 * s,
 TRAJECTORY_DECAY = 4.0
 
 
-def trajectory_instances(theorem, mode, profile, seed):
-    """The data sets (one in ci), m and η from the (relaxed) bounds, the profile's seeds.
+def _trajectory_instance(theorem, mode, spec, seeds, step_fraction=1.0, width_multiple=None):
+    """m and η from Theorem 4.1's own constants (at the relaxed κ) whatever the variant's
+    initialisation, so the κ = 1 ablation runs at the same width as the claim. Relaxed m is the
+    relaxed width rounded up to a power of two (⌈multiple × it⌉ in the search); η is
+    step_fraction × the (relaxed) step bound; steps until the slowest mode falls by e^{-4}."""
+    c = replace(theorem, constants=CONSTANTS).constants_for(Problem(*spec.arrays()))
+    if mode == "literal":
+        m = math.ceil((width_multiple or 1.0) * c["width_bound_literal"])
+        eta = step_fraction * c["step_bound"]
+    else:
+        width = RELAX["width"] * c["width_bound"]
+        m = (power_of_two_at_least(width) if width_multiple is None
+             else math.ceil(width_multiple * width))
+        eta = step_fraction * RELAX["step"] * c["step_bound"]
+    steps = math.ceil(TRAJECTORY_DECAY / (eta * c["lambda0"]))
+    return Instance(spec, m, eta, steps, seeds)
 
-    The width comes from Theorem 4.1's own constants (at the relaxed κ) whatever the variant's
-    initialisation, so the κ = 1 ablation runs at the same width as the claim.
-    """
+
+def trajectory_instances(theorem, mode, profile, seed):
+    """The data sets (one in ci), m and η from the (relaxed) bounds, the profile's seeds."""
     specs = DATA[:1] if profile.name == "ci" else DATA
     seeds = tuple(range(seed * 100_000, seed * 100_000 + profile.seeds))
-    base = replace(theorem, constants=CONSTANTS)
-    out = []
-    for spec in specs:
-        spec = spec.reseeded(seed)
-        c = base.constants_for(Problem(*spec.arrays()))
-        if mode == "literal":
-            m, eta = math.ceil(c["width_bound_literal"]), c["step_bound"]
-        else:
-            m = power_of_two_at_least(RELAX["width"] * c["width_bound"])
-            eta = RELAX["step"] * c["step_bound"]
-        steps = math.ceil(TRAJECTORY_DECAY / (eta * c["lambda0"]))
-        out.append(Instance(spec, m, eta, steps, seeds))
-    return out
+    return [_trajectory_instance(theorem, mode, spec.reseeded(seed), seeds) for spec in specs]
+
+
+# What the relaxed check may search: the relaxed factors were validated on one data family (n = 4
+# points of S² at pairwise line angles ≥ 1 rad, VALIDATED_DRAWS) and mean nothing outside it —
+# at other n or separations the same factors give other widths, as the RELAX comment explains.
+# Within the family the search ranges over every draw, every bounded label law, widths up to 2×
+# the relaxed width and step sizes down to ⅛ of the relaxed step bound.
+SPACE = SearchSpace(
+    n=(4, 4), d=(3, 3), families=(Family("separated_sphere", floats=(("min_angle", 1.0, 1.0),)),),
+    labels=("sign", "uniform", "teacher", "explicit"),
+    instance=lambda theorem, mode, draw: _trajectory_instance(
+        theorem, mode, draw.spec, draw.seeds, draw.step, draw.width),
+    width=(1.0, 2.0), step=(0.125, 1.0), seeds=4,
+    fixed="n = 4, d = 3 and the separation 1 rad (the family the relaxed factors were validated "
+          "on); κ = 5 κ_bound; ε, δ")
 
 
 STATEMENT_41 = (
@@ -276,6 +294,7 @@ trajectory = Theorem(
     conclusion=trajectory_conclusion(),
     relax=RELAX,
     instances=trajectory_instances,
+    space=SPACE,
     notes=NOTES_41,
 )
 
@@ -526,6 +545,11 @@ distance_from_init = Study(
         "7e-7; its leading part sqrt(yᵀ(H∞)⁻¹y) + nκ/(λ₀δ) (nκ/(λ₀δ) = 7.8) held down to 0.061 "
         "(reported, not judged). κ → 0 is not swept: a smaller κ needs a proportionally "
         "larger width for the drift term ∝ 1/(√m κ)."),
+    unsearched=("an observed order in the width m over a designed width sequence, on the "
+                "trajectory claim's data family, the only one its relaxed factors (κ, width, "
+                "step) were validated on; arora2019.trajectory's search ranges over that "
+                "family's draws and labels. Other data would need the factors re-validated "
+                "first."),
     measure=_distance_measure,
     constants=(
         ("order", "−1/4", "Lemma 5.3: the poly(n, 1/λ₀, 1/δ)/(m^{1/4}κ^{1/2}) term"),
@@ -726,6 +750,10 @@ labels_ordering = Study(
         "(2π) has no odd part beyond degree 1), yet Z₃/max|Z₃| has a smaller yᵀ(H∞)⁻¹y/‖y‖² "
         "than random labels on 23/32 draws and trains faster on 20/32 (sign(Z₃): 22/32, 18/32): "
         "20 points do not resolve that null space, so it is not a planted variant."),
+    unsearched=("a reconstructed observation on a synthetic distribution of our choosing (the "
+                "paper's is MNIST/CIFAR); its paired sign tests already range over random draws "
+                "of data, labels and initialisations, and the paper's claim names no further "
+                "parameter."),
     measure=_labels_measure,
     constants=(
         ("n, d", "20, 3", "chosen after measurement: 32/32 draws ordered both ways at n = 20 "

@@ -16,9 +16,10 @@ import numpy as np
 
 from checks import ntk
 from checks.network import Network
+from checks.space import Corner, Family, SearchSpace
 from checks.theorem import (Citation, Conclusion, Constant, DataSpec, Evidence, Hypothesis,
                             Instance, Problem, Theorem, envelope_evidence, power_of_two_at_least,
-                            register)
+                            register, within_budget)
 
 NETWORK = Network(activation="relu", bias=False, scaling="ntk", train=("W",), loss="half_sum")
 INIT = dict(kappa=1.0, outer="sign")
@@ -54,12 +55,28 @@ CONSTANTS = (
              lambda p, c: ntk.lambda_max(ntk.infinite_width_gram(p.X))),
     Constant("width_bound", "m ≥ C_m · n⁶ / (λ₀⁴ δ³)", "Du et al. 2019, Theorem 4.1",
              lambda p, c: c["C_m"] * p.n ** 6 / (c["lambda0"] ** 4 * c["delta"] ** 3)),
+    Constant("width_floor", "n² log(n/δ) / λ₀²", "Du et al. 2019, Lemma 3.1 with constant 1: "
+             "the H(0) concentration Theorem 4.1's proof needs first; relaxed widths never go "
+             "below it (see relaxed_width)",
+             lambda p, c: p.n ** 2 * math.log(p.n / c["delta"]) / c["lambda0"] ** 2),
     Constant("step_bound", "η ≤ C_eta · λ₀ / n²", "Du et al. 2019, Theorem 4.1 (η = O(λ₀/n²); "
              "its proof suffices with η ≤ λ₀/(4n²), i.e. C_eta = 1/4: SOURCES.md item 5)",
              lambda p, c: c["C_eta"] * c["lambda0"] / p.n ** 2),
 )
 
 UNSPECIFIED = {"C_m": 1.0, "C_eta": 1.0, "C_y": 1.0, "delta": 0.1}
+
+def relaxed_width(c, factor):
+    """The width a mode requires: factor × the width bound, never below Lemma 3.1's width.
+
+    A uniform factor (1e-7) on n⁶/(λ₀⁴δ³) means very different widths at different n and λ₀: at
+    n = 3, or on orthonormal inputs (λ₀ = ½), it leaves 2–10 neurons, and the search refutes the
+    relaxed claims there (tests/test_du2019.py keeps that finding). The floor is the first width
+    requirement of Theorem 4.1's proof, the concentration of H(0) (Lemma 3.1, constant 1); the
+    literal bound is above it for every n ≥ 2 and δ < 1, so literal mode is unchanged.
+    """
+    return max(factor * c["width_bound"], c["width_floor"])
+
 
 HYPOTHESES = (
     Hypothesis("unit_inputs", "‖x_i‖₂ = 1 for all i", "Du et al. 2019, Section 3",
@@ -71,7 +88,7 @@ HYPOTHESES = (
                "Du et al. 2019, Theorem 3.1",
                lambda p, c, r: c["lambda0"] / LAMBDA0_FLOOR),
     Hypothesis("width", "m ≥ C_m · n⁶ / (λ₀⁴ δ³)", "Du et al. 2019, Theorem 4.1",
-               lambda p, c, r: p.m / (r * c["width_bound"]), kind="width", bound="width_bound"),
+               lambda p, c, r: p.m / relaxed_width(c, r), kind="width", bound="width_bound"),
     Hypothesis("step", "η ≤ C_eta · λ₀ / n²", "Du et al. 2019, Theorem 4.1",
                lambda p, c, r: r * c["step_bound"] / p.eta, kind="step", bound="step_bound"),
 )
@@ -98,31 +115,40 @@ MAX_STEPS = 20000
 TINY_WIDTH = 2
 
 
+def fixed_instances(theorem, mode, profile, seed, make):
+    """``make(spec, seeds)`` on each of DATA at the base seed; outside literal mode a draw whose
+    work exceeds the profile's budget (a small λ₀) is redrawn (``within_budget``, said in the
+    instance's note), so that no base seed leaves the check with nothing to run."""
+    seeds = tuple(range(seed * 100_000, seed * 100_000 + profile.seeds))
+    if mode == "literal":
+        return [make(spec.reseeded(seed), seeds) for spec in DATA]
+    return [within_budget(lambda s: make(s, seeds), spec.reseeded(seed), profile.budget)
+            for spec in DATA]
+
+
 def instances(theorem, mode, profile, seed):
     """Separated data on the sphere with random ±1 labels; m and η from the (relaxed) bounds
     (``_instance_for``), the profile's seeds."""
-    seeds = tuple(range(seed * 100_000, seed * 100_000 + profile.seeds))
-    return [_instance_for(theorem, mode, spec.reseeded(seed), 1.0, seeds) for spec in DATA]
+    return fixed_instances(theorem, mode, profile, seed,
+                           lambda spec, seeds: _instance_for(theorem, mode, spec, 1.0, seeds))
 
 
-# Seeds per searched instance: a candidate only needs one failing seed, and the engine confirms it
-# on the profile's fresh seeds; four keep each search example cheap.
-SEARCH_SEEDS = 4
-
-
-def _instance_for(theorem, mode, spec, eta_fraction, seeds, rate_factor=0.5):
-    """The instance the fixed checks build for ``spec`` in ``mode``, at a fraction of the step bound.
+def _instance_for(theorem, mode, spec, eta_fraction, seeds, rate_factor=0.5, width_multiple=None):
+    """The instance the checks build for ``spec`` in ``mode``, at a fraction of the step bound.
 
     Literal: m = ⌈width bound⌉. Relaxed and ablation: the bounds scaled by ``theorem.relax`` (m
-    rounded up to a power of two); ablation of "width" takes m = 2, of "step" η = 4/λ_max(H∞),
-    twice the stability limit of the linearised dynamics. Steps: enough for an envelope contracting
-    by (1 − rate_factor·ηλ₀) per step to fall by e^{-4}, at most 20000.
+    rounded up to a power of two, or ⌈width_multiple × the relaxed bound⌉ when the search gives a
+    multiple); ablation of "width" takes m = 2, of "step" η = 4/λ_max(H∞), twice the stability
+    limit of the linearised dynamics. Steps: enough for an envelope contracting by
+    (1 − rate_factor·ηλ₀) per step to fall by e^{-4}, at most 20000.
     """
     c = theorem.constants_for(Problem(*spec.arrays()))
     r = theorem.relax if mode != "literal" else {}
-    m = power_of_two_at_least(r.get("width", 1.0) * c["width_bound"])
+    m = power_of_two_at_least(relaxed_width(c, r.get("width", 1.0)))
+    if width_multiple is not None:
+        m = math.ceil(width_multiple * relaxed_width(c, r.get("width", 1.0)))
     if mode == "literal":
-        m = math.ceil(c["width_bound"])
+        m = math.ceil((width_multiple or 1.0) * c["width_bound"])
     eta = eta_fraction * r.get("step", 1.0) * c["step_bound"]
     if mode == "ablation" and theorem.ablation == "width":
         m = TINY_WIDTH
@@ -133,29 +159,49 @@ def _instance_for(theorem, mode, spec, eta_fraction, seeds, rate_factor=0.5):
     return Instance(spec, m, eta, steps, seeds)
 
 
-def strategy(theorem, mode, profile):
-    """Instances valid by construction: separated unit inputs (so λ₀ > 0), ±1 labels, the width
-    and step from the mode's bounds, a step-size fraction in [1/8, 1], and a few seeds.
+def _search_instance(eta_fraction=1.0, rate_factor=0.5):
+    """The space's instance builder: ``_instance_for`` at the drawn width multiple and step
+    fraction (times ``eta_fraction``: the flow claim runs at a quarter of the step bound)."""
+    def make(theorem, mode, draw):
+        return _instance_for(theorem, mode, draw.spec, eta_fraction * draw.step, draw.seeds,
+                             rate_factor=rate_factor, width_multiple=draw.width)
+    return make
 
-    Point sets are drawn with at most 8 points in d ≥ 3 at line-angles ≥ 0.15 rad, which
-    ``separated_sphere`` always meets (S² holds far more than 8 such lines).
-    """
-    from hypothesis import strategies as st
 
-    @st.composite
-    def draw_instance(draw):
-        n = draw(st.integers(3, 8))
-        d = draw(st.integers(3, 6))
-        angle = draw(st.sampled_from((0.15, 0.3, 0.45)))
-        spec = DataSpec("separated_sphere", n=n, d=d, seed=draw(st.integers(0, 2**16)),
-                        options=(("min_angle", angle),),
-                        label_seed=draw(st.integers(0, 2**16)))
-        fraction = draw(st.sampled_from((1.0, 0.5, 0.25, 0.125)))
-        first = draw(st.integers(0, 2**20))
-        return _instance_for(theorem, mode, spec, fraction,
-                             tuple(range(first, first + SEARCH_SEEDS)))
+# What Theorem 4.1 quantifies over, within reach: unit inputs with no two parallel (every family
+# below meets it by construction; λ₀ > 1e-8 is checked), labels with |y_i| ≤ C_y = 1, every width
+# above the bound and every step size below it. n ≤ 8 and d ≤ 6 keep the relaxed width bound
+# (∝ n⁶/λ₀⁴) within the ci budget for most draws; the rest are rejected for budget and counted.
+# The near-degenerate corners: a near-parallel pair (λ₀ → 0 with the angle), a tight separation
+# (min_angle 0.15), orthonormal sets (H∞ = ½I, the best-conditioned case),
+# and raw point sets moved by hypothesis around a separated configuration.
+UNIT_FAMILIES = (
+    Family("separated_sphere", floats=(("min_angle", 0.15, 0.6),)),
+    Family("near_parallel", floats=(("angle", 0.2, 0.6),)),
+    Family("orthonormal", at_most_d=True),
+    Family("sphere"),
+    Family("points", floats=(("base_angle", 0.2, 0.8),)),
+)
+BOUNDED_LABELS = ("sign", "uniform", "teacher", "explicit")
+# Four seeds per example: a candidate needs only one failing seed (the engine confirms it on the
+# profile's fresh seeds), and four keep an example cheap.
+SEARCH_SEEDS = 4
 
-    return draw_instance()
+# Where claims about λ₀ fail first, run by every search before it draws (checks.space.Corner), at
+# the width and step bounds themselves.
+CORNERS = (
+    Corner(DataSpec("near_parallel", n=3, d=3, seed=0, options=(("angle", 0.3),),
+                    labels="explicit", values=(1.0, -1.0, 1.0)),
+           why="a nearly parallel pair with opposite labels: λ₀ ≈ 0.07 and y along H∞'s "
+               "slowest eigenvector"),
+    Corner(DataSpec("orthonormal", n=4, d=4, seed=0),
+           why="orthonormal inputs: λ₀ = ½, the smallest width bound of any data set"),
+)
+
+SPACE = SearchSpace(n=(3, 8), d=(2, 6), families=UNIT_FAMILIES, labels=BOUNDED_LABELS,
+                    instance=_search_instance(), width=(1.0, 4.0), step=(0.125, 1.0),
+                    seeds=SEARCH_SEEDS, corners=CORNERS,
+                    fixed="C_m, C_eta, δ and the relax factors; steps follow from η and λ₀")
 
 
 def _lambda0(outcome, c):
@@ -211,7 +257,7 @@ gd_linear_rate = Theorem(
                                    "Du et al. 2019, Theorem 4.1"),
     relax=RELAX,
     instances=instances,
-    strategy=strategy,
+    space=SPACE,
 )
 
 
@@ -231,9 +277,10 @@ FLOW_ETA_FRACTION = 0.25
 
 def flow_instances(theorem, mode, profile, seed):
     """As ``instances`` at η = ¼ × the (relaxed) step bound, run to t = 4/λ₀ (envelope e^{-4})."""
-    seeds = tuple(range(seed * 100_000, seed * 100_000 + profile.seeds))
-    return [_instance_for(theorem, mode, spec.reseeded(seed), FLOW_ETA_FRACTION, seeds,
-                          rate_factor=1.0) for spec in DATA]
+    return fixed_instances(theorem, mode, profile, seed,
+                           lambda spec, seeds: _instance_for(theorem, mode, spec,
+                                                             FLOW_ETA_FRACTION, seeds,
+                                                             rate_factor=1.0))
 
 
 flow_linear_rate = Theorem(
@@ -250,6 +297,9 @@ flow_linear_rate = Theorem(
     conclusion=envelope_conclusion(flow_envelope(1.0), "‖y − u(t)‖² ≤ exp(−λ₀t)‖y − u(0)‖²",
                                    "Du et al. 2019, Theorem 3.2"),
     relax=RELAX, instances=flow_instances,
+    # η is a quarter of the relaxed step bound or less (the flow is approached as η → 0).
+    space=replace(SPACE, instance=_search_instance(FLOW_ETA_FRACTION, rate_factor=1.0),
+                  fixed=SPACE.fixed + "; η at most ¼ of the relaxed step bound (GD as the flow)"),
 )
 
 
@@ -283,7 +333,7 @@ gram_stays_positive = Theorem(
     hypotheses=HYPOTHESES,
     conclusion=Conclusion("gram_lower_bound", "λ_min(H(k)) ≥ λ₀/2 for all k",
                           "Du et al. 2019, Lemma 3.2", _gram_evaluate, gram_every=GRAM_EVERY),
-    relax=RELAX, instances=instances,
+    relax=RELAX, instances=instances, space=SPACE,
 )
 
 
@@ -313,7 +363,7 @@ neuron_movement = Theorem(
     conclusion=Conclusion("movement_bound", "max_r ‖w_r(k) − w_r(0)‖ ≤ R' for all k",
                           "Du et al. 2019, Corollary 4.1", _movement_evaluator(),
                           record=("movement",)),
-    relax=RELAX, instances=instances,
+    relax=RELAX, instances=instances, space=SPACE,
 )
 
 
@@ -326,18 +376,19 @@ def _concentration_evaluate(outcome, c):
                     note="‖H(0) − H∞‖₂ vs λ₀/4")
 
 
+def _concentration_instance(theorem, mode, spec, seeds, width_multiple=1.0):
+    """No GD step: m = ⌈multiple × (relaxed) Lemma 3.1 width⌉ (1/1000 of it in ablation)."""
+    c = theorem.constants_for(Problem(*spec.arrays()))
+    factor = theorem.relax.get("width", 1.0) if mode != "literal" else 1.0
+    m = math.ceil(width_multiple * factor * c["lemma31_width"])
+    if mode == "ablation":
+        m = max(1, math.ceil(c["lemma31_width"] / 1000.0))
+    return Instance(spec, m, 1.0, 0, seeds)
+
+
 def _concentration_instances(theorem, mode, profile, seed):
-    out = []
-    for spec in DATA:
-        spec = spec.reseeded(seed)
-        c = theorem.constants_for(Problem(*spec.arrays()))
-        factor = theorem.relax.get("width", 1.0) if mode != "literal" else 1.0
-        m = math.ceil(factor * c["lemma31_width"])
-        if mode == "ablation":
-            m = max(1, math.ceil(c["lemma31_width"] / 1000.0))
-        seeds = tuple(range(seed * 100_000, seed * 100_000 + 4 * profile.seeds))
-        out.append(Instance(spec, m, 1.0, 0, seeds))
-    return out
+    seeds = tuple(range(seed * 100_000, seed * 100_000 + 4 * profile.seeds))
+    return [_concentration_instance(theorem, mode, spec.reseeded(seed), seeds) for spec in DATA]
 
 
 gram_concentration = Theorem(
@@ -363,7 +414,18 @@ gram_concentration = Theorem(
                           "Du et al. 2019, Lemma 3.1", _concentration_evaluate),
     relax={"width": 1.0},
     instances=_concentration_instances,
+    # Lemma 3.1 is about the initialisation alone: no step size. Its width is cheap (no GD), so an
+    # example takes 16 seeds, enough for a failure rate well above δ = 0.1 to show.
+    space=replace(SPACE, step=None, seeds=16,
+                  instance=lambda theorem, mode, draw: _concentration_instance(
+                      theorem, mode, draw.spec, draw.seeds, draw.width),
+                  fixed="C_lemma31, δ; no GD step (a statement about the initialisation)"),
 )
+
+def _mean_eigenvalue(outcome, c):
+    """tr(H∞)/n, the mean eigenvalue of H∞ (½ on unit inputs: H∞_ii = ½)."""
+    return float(np.trace(ntk.infinite_width_gram(outcome.problem.X))) / outcome.problem.n
+
 
 PLANTED = {
     gd_linear_rate.id: (
@@ -378,6 +440,17 @@ PLANTED = {
                        "linearised dynamics' slowest mode (1 − ηλ₀)^{2k}."),
             conclusion=envelope_conclusion(rate_envelope(4.0),
                                            "‖y − u(k)‖² ≤ (1 − 4ηλ₀)^k ‖y − u(0)‖²", "planted")),
+        gd_linear_rate.variant(
+            "mean_eigenvalue", planted=True,
+            statement=("PLANTED FALSE: ‖y − u(k)‖² ≤ (1 − η λ̄/4)^k ‖y − u(0)‖² with λ̄ = "
+                       "tr(H∞)/n = ½, the mean eigenvalue where the theorem has the smallest. "
+                       "It holds wherever the linearised slowest mode (1 − ηλ₀)^{2k} is faster, "
+                       "λ₀ > 1/16: on the fixed instances (λ₀ ≈ 0.1–0.2). It fails only when "
+                       "λ₀ < 1/16 and y excites the slow mode: a nearly parallel pair with "
+                       "opposite labels, which only the search draws."),
+            conclusion=envelope_conclusion(rate_envelope(0.25, rate=_mean_eigenvalue),
+                                           "‖y − u(k)‖² ≤ (1 − η tr(H∞)/(4n))^k ‖y − u(0)‖²",
+                                           "planted")),
         gd_linear_rate.variant("no_step_bound", planted=True, ablation="step",
                                statement="PLANTED FALSE: Theorem 4.1 without the step-size "
                                          "hypothesis, at η = 4/λ_max(H∞)."),

@@ -22,12 +22,16 @@ import math
 
 import numpy as np
 
+from dataclasses import replace
+
 from checks import ntk
 from checks.network import Network
+from checks.space import Corner, Family, SearchSpace
 from checks.theorem import (Citation, Constant, DataSpec, Hypothesis, Instance,
-                            Problem, Theorem, power_of_two_at_least, register)
-from theorems.du2019 import (ENVELOPE_DECAY, LAMBDA0_FLOOR, MAX_STEPS, TINY_WIDTH,
-                             envelope_conclusion, rate_envelope)
+                            Problem, Theorem, power_of_two_at_least, register, within_budget)
+from theorems.du2019 import (BOUNDED_LABELS, ENVELOPE_DECAY, LAMBDA0_FLOOR, MAX_STEPS,
+                             SEARCH_SEEDS, TINY_WIDTH, envelope_conclusion, rate_envelope,
+                             relaxed_width)
 
 NETWORK = Network(activation="relu", bias=True, scaling="ntk", train=("W", "b"), loss="mean")
 INIT = dict(kappa=1.0, kappa_b=1.0, outer="sign")
@@ -71,6 +75,10 @@ CONSTANTS = (
              lambda p, c: ntk.lambda_max(ntk.infinite_width_gram(p.X, bias=True))),
     Constant("width_bound", "m ≥ C_m · n⁶ / (λ_K⁴ δ³)", "reconstructed from Du et al. 2019, Thm 4.1",
              lambda p, c: c["C_m"] * p.n ** 6 / (c["lambda_K"] ** 4 * c["delta"] ** 3)),
+    Constant("width_floor", "n² log(n/δ) / λ_K²", "Du et al. 2019, Lemma 3.1 with constant 1 "
+             "and λ_K for λ₀ (reconstructed): the floor of relaxed widths, as for Du et al.'s "
+             "claims (theorems/du2019.py, relaxed_width)",
+             lambda p, c: p.n ** 2 * math.log(p.n / c["delta"]) / c["lambda_K"] ** 2),
     Constant("step_bound", "γ ≤ C_gamma · λ_K / (2n)",
              "reconstructed: Du et al.'s η ≤ λ₀/n² with η = 2γ/n",
              lambda p, c: c["C_gamma"] * c["lambda_K"] / (2 * p.n)),
@@ -94,7 +102,7 @@ COMMON = (
     Hypothesis("kernel_definite", "λ_K > 0", "the rate constant must be positive",
                lambda p, c, r: c["lambda_K"] / LAMBDA0_FLOOR),
     Hypothesis("width", "m ≥ C_m · n⁶ / (λ_K⁴ δ³)", "reconstructed",
-               lambda p, c, r: p.m / (r * c["width_bound"]), kind="width", bound="width_bound"),
+               lambda p, c, r: p.m / relaxed_width(c, r), kind="width", bound="width_bound"),
     Hypothesis("step", "γ ≤ C_gamma · λ_K / (2n)", "reconstructed",
                lambda p, c, r: r * c["step_bound"] / p.eta, kind="step", bound="step_bound"),
 )
@@ -123,29 +131,73 @@ def _data(theorem, mode, seed):
     return specs
 
 
+def _instance_for(theorem, mode, spec, seeds, step_fraction=1.0, width_multiple=None):
+    """m and γ from the (relaxed) bounds, as Du et al.'s ``_instance_for``: literal m = ⌈width
+    bound⌉; relaxed m = the relaxed width rounded up to a power of two (or ⌈multiple × it⌉ in the
+    search), γ = step_fraction × the relaxed step bound; ablation of "step" γ = 2n/λ_max(K),
+    of "width" m = 2. Steps: the envelope falls by e^{-4}, at most 20000."""
+    problem = Problem(*spec.arrays())
+    c = theorem.constants_for(problem)
+    r = theorem.relax if mode != "literal" else {}
+    if mode == "literal":
+        m = math.ceil((width_multiple or 1.0) * c["width_bound"])
+    elif width_multiple is not None:
+        m = math.ceil(width_multiple * relaxed_width(c, r.get("width", 1.0)))
+    else:
+        m = power_of_two_at_least(relaxed_width(c, r.get("width", 1.0)))
+    gamma = step_fraction * r.get("step", 1.0) * c["step_bound"]
+    if mode == "ablation" and theorem.ablation == "step":
+        gamma = 2.0 * c["step_unstable"]
+    if mode == "ablation" and theorem.ablation == "width":
+        m = TINY_WIDTH
+    rate = min(gamma * max(c["lambda_K"], LAMBDA0_FLOOR) / problem.n, 0.5)
+    steps = min(MAX_STEPS, math.ceil(ENVELOPE_DECAY / rate))
+    return Instance(spec, m, gamma, steps, seeds)
+
+
 def instances(theorem, mode, profile, seed):
-    out = []
+    """The data of ``_data``; outside literal mode a draw out of the budget is redrawn."""
     seeds = tuple(range(seed * 100_000, seed * 100_000 + profile.seeds))
-    for spec in _data(theorem, mode, seed):
-        problem = Problem(*spec.arrays())
-        c = theorem.constants_for(problem)
-        r = theorem.relax if mode != "literal" else {}
-        if mode == "literal":
-            m = math.ceil(c["width_bound"])
-        else:
-            m = power_of_two_at_least(r.get("width", 1.0) * c["width_bound"])
-        gamma = r.get("step", 1.0) * c["step_bound"]
-        if mode == "ablation" and theorem.ablation == "step":
-            gamma = 2.0 * c["step_unstable"]
-        if mode == "ablation" and theorem.ablation == "width":
-            m = TINY_WIDTH
-        rate = min(gamma * max(c["lambda_K"], LAMBDA0_FLOOR) / problem.n, 0.5)
-        steps = min(MAX_STEPS, math.ceil(ENVELOPE_DECAY / rate))
-        out.append(Instance(spec, m, gamma, steps, seeds))
-    return out
+    specs = _data(theorem, mode, seed)
+    if mode == "literal":
+        return [_instance_for(theorem, mode, spec, seeds) for spec in specs]
+    return [within_budget(lambda s: _instance_for(theorem, mode, s, seeds), spec, profile.budget)
+            for spec in specs]
 
 
-def _theorem(version, data_hypothesis, statement):
+def _search_instance(theorem, mode, draw):
+    return _instance_for(theorem, mode, draw.spec, draw.seeds, draw.step, draw.width)
+
+
+# v1 quantifies over pairwise linearly independent inputs of any norm (no unit-norm hypothesis):
+# separated and random directions, radial laws with their norms, a near-parallel pair, and raw
+# point sets; v2 adds parallel-but-distinct pairs x₁ = c·x₀ (its weaker hypothesis). Labels as
+# Du et al.'s, |y_i| ≤ C_y = 1.
+CORNERS = (
+    Corner(DataSpec("near_parallel", n=3, d=3, seed=0, options=(("angle", 0.3),),
+                    labels="explicit", values=(1.0, -1.0, 1.0)),
+           why="a nearly parallel pair with opposite labels (the bias kernel's slow mode)"),
+    Corner(DataSpec("with_parallel_pair", n=4, d=3, seed=0, options=(("factor", 2.0),),
+                    labels="explicit", values=(1.0, -1.0, 1.0, -1.0)),
+           why="x₁ = 2x₀ with opposite labels: distinct but parallel (v2's weaker hypothesis)"),
+)
+V1_FAMILIES = (
+    Family("separated_sphere", floats=(("min_angle", 0.15, 0.6),)),
+    Family("sphere"),
+    Family("near_parallel", floats=(("angle", 0.2, 0.6),)),
+    Family("radial", floats=(("scale", 0.5, 2.0),), choices=(("norm", ("gaussian",
+                                                                         "uniform_ball")),)),
+    Family("points", floats=(("base_angle", 0.2, 0.8),)),
+)
+SPACE_V1 = SearchSpace(n=(3, 8), d=(2, 5), families=V1_FAMILIES, labels=BOUNDED_LABELS,
+                       instance=_search_instance, width=(1.0, 4.0), step=(0.125, 1.0),
+                       seeds=SEARCH_SEEDS, corners=CORNERS[:1],
+                       fixed="C_m, C_gamma, δ and the relax factors; steps follow from γ and λ_K")
+SPACE_V2 = replace(SPACE_V1, corners=CORNERS, families=V1_FAMILIES + (
+    Family("with_parallel_pair", floats=(("factor", 0.25, 4.0),)),))
+
+
+def _theorem(version, data_hypothesis, statement, space):
     return Theorem(
         id=f"jentzen2021.linear_rate_{version}",
         title=f"GD with biases converges linearly ({data_hypothesis.name} inputs)",
@@ -155,23 +207,26 @@ def _theorem(version, data_hypothesis, statement):
         conclusion=envelope_conclusion(rate_envelope(1.0, rate=_lambda_K_over_n),
                                        "L(k) ≤ (1 − γλ_K/n)^k L(0)",
                                        "reconstructed from the abstract and Du et al. Thm 4.1"),
-        relax=RELAX, instances=instances,
+        relax=RELAX, instances=instances, space=space,
         notes="Reconstructed: full text not found; see the module docstring.")
 
 
 linear_rate_v1 = _theorem(
     "v1", INDEPENDENT,
     "Inputs pairwise linearly independent, width ≥ C_m n⁶/(λ_K⁴δ³), γ ≤ C_gamma λ_K/(2n) ⇒ "
-    "w.p. ≥ 1 − δ, L(k) ≤ (1 − γλ_K/n)^k L(0) for all k (mean squared error, W and b trained).")
+    "w.p. ≥ 1 − δ, L(k) ≤ (1 − γλ_K/n)^k L(0) for all k (mean squared error, W and b trained).",
+    SPACE_V1)
 linear_rate_v2 = _theorem(
     "v2", DISTINCT,
     "As v1 with inputs only pairwise distinct (arXiv:2102.11840v2, piecewise affine "
-    "activation): the bias-augmented kernel is definite as soon as inputs are distinct.")
+    "activation): the bias-augmented kernel is definite as soon as inputs are distinct.",
+    SPACE_V2)
 
 ABLATIONS = {
     linear_rate_v1.id: (linear_rate_v1.variant(
         "parallel_inputs", ablation="pairwise_independent",
-        statement="v1 without linear independence: one pair x₁ = c·x₀, c ∈ {2, ½}."),),
+        statement="v1 without linear independence: one pair x₁ = c·x₀, c ∈ {2, ½}.",
+        space=SPACE_V2),),
 }
 PLANTED = {
     linear_rate_v1.id: (

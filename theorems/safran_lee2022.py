@@ -35,6 +35,7 @@ from scipy.special import erf, owens_t
 from checks import data, engine, stats
 from checks import features as feat
 from checks.network import Network, forward, init_params
+from checks.space import Family, SearchSpace, StudySpace
 from checks.study import Finding, Plot, Series, Study
 from checks.theorem import (Citation, Conclusion, Constant, Hypothesis, Instance, Theorem,
                             envelope_evidence, register)
@@ -133,12 +134,14 @@ PROP21_NEURONS = {"ci": 400_000, "dev": 2_000_000, "thorough": 8_000_000}
 
 def _prop21_measure(study, mode, profile, seed):
     r = PROP21_NEURONS.get(profile.name, PROP21_NEURONS["ci"])
-    U, B, _ = feat.init_features(r, PROP21_DIM, seed=seed * SEED_STRIDE)
+    dim = study.options.get("dim", PROP21_DIM)
+    norms = study.options.get("norms", PROP21_NORMS)
+    U, B, _ = feat.init_features(r, dim, seed=seed * SEED_STRIDE)
     rng = np.random.default_rng(seed * SEED_STRIDE + 1)
-    direction = rng.standard_normal(PROP21_DIM)
+    direction = rng.standard_normal(dim)
     direction /= np.linalg.norm(direction)
-    X = np.outer(PROP21_NORMS, direction)
-    K = 2 * len(PROP21_NORMS)
+    X = np.outer(norms, direction)
+    K = 2 * len(norms)
     zcrit = float(sps.norm.ppf(1.0 - PROP21_ALPHA / (2 * K)))
     values, series, zs = {}, [], []
     for name, cut in zip(("b0", "b1"), PROP21_CUTS):
@@ -146,16 +149,16 @@ def _prop21_measure(study, mode, profile, seed):
         Xt = feat.features(X, U[keep], B[keep])
         mean = Xt.mean(axis=1)
         se = Xt.std(axis=1, ddof=1) / math.sqrt(Xt.shape[1])
-        closed = prop21_closed_form(np.array(PROP21_NORMS), cut,
+        closed = prop21_closed_form(np.array(norms), cut,
                                     study.options["constant"] if cut == 0.0 else 2 / math.pi)
         z = np.abs(mean - closed) / se
         zs.append(z)
         values[f"{name}_neurons"] = int(keep.sum())
         values[f"{name}_max_abs_z"] = float(z.max())
         values[f"{name}_max_abs_error"] = float(np.max(np.abs(mean - closed)))
-        series += [Series(f"Monte Carlo, B ≥ {cut:.3g}", PROP21_NORMS, mean, "o",
+        series += [Series(f"Monte Carlo, B ≥ {cut:.3g}", norms, mean, "o",
                           tuple(zcrit * se)),
-                   Series(f"closed form, B ≥ {cut:.3g}", PROP21_NORMS, closed, "-")]
+                   Series(f"closed form, B ≥ {cut:.3g}", norms, closed, "-")]
     values["z_critical"] = zcrit
     # np.max propagates a NaN (Python's max would drop it), and a NaN is never ≤ zcrit.
     worst = float(np.max(zs))
@@ -163,7 +166,7 @@ def _prop21_measure(study, mode, profile, seed):
     reason = (f"largest |Monte Carlo − closed form| / SE = {worst:.3g} "
               f"{'≤' if holds else '>'} {zcrit:.3g} (two-sided, Bonferroni over {K} "
               f"points, family-wise α = {PROP21_ALPHA}); {values['b0_neurons']} and "
-              f"{values['b1_neurons']} neurons kept from {r} (d = {PROP21_DIM})")
+              f"{values['b1_neurons']} neurons kept from {r} (d = {dim})")
     plot = Plot("prop21", "Proposition 21: truncated mean of erf features", "‖x‖",
                 "E[erf(⟨U, x⟩ + B) | B ≥ cut]", tuple(series), xscale="symlog",
                 caption=f"error bars: ±{zcrit:.2f} SE")
@@ -187,6 +190,15 @@ prop21 = Study(
                ("neurons", "4·10⁵ (ci), 2·10⁶ (dev), 8·10⁶ (thorough)", "Monte Carlo budget")),
     modes=("literal",),
     options=dict(constant=2.0 / math.pi),
+    # "For every x": the closed forms depend on ‖x‖ alone, in any dimension. The search moves
+    # the dimension and one norm (the measurement's nine are fixed), scored by the largest
+    # |Monte Carlo − closed form| / SE against the Bonferroni critical value of its 2 points.
+    space=StudySpace(parameters=(("dim", 1, 40), ("norm", 0.0, 100.0)),
+                     options=lambda p: dict(dim=p["dim"], norms=(p["norm"],)),
+                     score=lambda f, p: math.log(max(f.values["b0_max_abs_z"],
+                                                     f.values["b1_max_abs_z"], 1e-300)
+                                                 / f.values["z_critical"]),
+                     fixed="the truncations 0 and 1/√2, the Monte Carlo budget, α"),
     notes=("An identity at every size, so literal. The Monte Carlo draws the neurons with "
            "checks.features.init_features (the project's initialisation), keeps those with "
            "B ≥ cut (the paper's truncation), and compares the mean over neurons at nine norms "
@@ -293,6 +305,9 @@ prop22 = Study(
                "minimum is at z* = √(1/(ln(ξ/(1 − erf 1)) − 1) − 2) ∈ [2.8, 4.2], f_ξ decreasing "
                "before and increasing after; (4) both summands lie in [0, 0.5]; (5) f_ξ(z) ≤ "
                "−1/(50z) for z ≥ 10; (6) |∂f_ξ/∂z| ≥ 1/600 on [0.9, 2.1]."),
+    unsearched=("deterministic: f_ξ, its derivative and z* are evaluated on fine grids over the "
+                "whole ranges the proposition states (ξ ∈ I, z from 0 into the tail), so no "
+                "parameter is left fixed to search."),
     measure=_prop22_measure,
     constants=(("I", "[0.45, 0.472]", "Proposition 22"),
                ("slope_bound", "1/600", "Proposition 22, item 6"),
@@ -323,6 +338,8 @@ GAMMA_ALPHA = 0.01
 # The CDF is the cumulative trapezoid of the density on this many points of [0, 2]: its error
 # (≈ 1e-8 at d = 25) is far below the KS statistic's resolution 1/√N ≥ 1.6e-3.
 GAMMA_GRID = 200_001
+# The density is a normalised one exactly when its mass is 1 to quadrature accuracy.
+GAMMA_MASS_TOL = 1e-9
 
 
 def _density(t, d, exponent_shift):
@@ -337,7 +354,8 @@ def _gamma_measure(study, mode, profile, seed):
     N = GAMMA_SAMPLES.get(profile.name, GAMMA_SAMPLES["ci"])
     grid = np.linspace(0.0, 2.0, GAMMA_GRID)
     values, pvalues, series = {}, [], []
-    for d in GAMMA_DIMS:
+    dims = study.options.get("dims", GAMMA_DIMS)
+    for d in dims:
         dens = _density(grid, d, shift)
         cdf = integrate.cumulative_trapezoid(dens, grid, initial=0.0)
         mass = float(integrate.quad(lambda t: float(_density(t, d, shift)), 0.0, 2.0,
@@ -354,15 +372,17 @@ def _gamma_measure(study, mode, profile, seed):
         centres = 0.5 * (edges[1:] + edges[:-1])
         series += [Series(f"histogram d = {d}", centres, hist, "."),
                    Series(f"γ'_{d}", grid[::2000], dens[::2000] / mass, "-")]
-    level = GAMMA_ALPHA / len(GAMMA_DIMS)
+    level = GAMMA_ALPHA / len(dims)
     # np.min / np.max propagate a NaN, and both tests are "x within bound" comparisons that a NaN
     # fails.
     worst = float(np.min(pvalues))
-    mass_off = float(np.max([abs(values[f"d{d}_mass"] - 1.0) for d in GAMMA_DIMS]))
-    # The density is a normalised one exactly when its mass is 1 to quadrature accuracy (1e-9).
+    mass_off = float(np.max([abs(values[f"d{d}_mass"] - 1.0) for d in dims]))
     ks_ok = worst >= level
-    holds = ks_ok and (shift != 0 or mass_off <= 1e-9)
-    reason = (f"smallest KS p-value over d ∈ {GAMMA_DIMS} is {worst:.3g} "
+    holds = ks_ok and (shift != 0 or mass_off <= GAMMA_MASS_TOL)
+    values["level"] = level
+    if shift == 0:
+        values["mass_tolerance"] = GAMMA_MASS_TOL
+    reason = (f"smallest KS p-value over d ∈ {dims} is {worst:.3g} "
               f"{'≥' if ks_ok else '<'} {level:.3g} (α = {GAMMA_ALPHA}, Bonferroni), "
               f"N = {N} per d; |∫γ'_d − 1| ≤ {mass_off:.2g}")
     plot = Plot("gamma_prime", "‖x₁ + x₂‖ for x₁, x₂ uniform on S^{d−1}", "t", "density",
@@ -385,6 +405,16 @@ gamma_prime = Study(
                ("alpha", str(GAMMA_ALPHA), "family-wise level of the KS tests")),
     modes=("literal",),
     options=dict(exponent_shift=0),
+    # The density is claimed for every d ≥ 3; the measurement fixes five. The search draws one d
+    # up to 200, scored by log(level / KS p-value) and, for the claim itself, the mass's distance
+    # from 1 over its quadrature tolerance: > 0 exactly when the finding is VIOLATED.
+    space=StudySpace(parameters=(("d", 3, 200),), options=lambda p: dict(dims=(p["d"],)),
+                     score=lambda f, p: max(
+                         math.log(f.values["level"] / max(f.values[f"d{p['d']}_p"], 1e-300)),
+                         math.log(max(abs(f.values[f"d{p['d']}_mass"] - 1.0), 1e-300)
+                                  / f.values["mass_tolerance"]) if "mass_tolerance" in f.values
+                         else -math.inf),
+                     fixed="the sample size per profile, α"),
     notes=("Kolmogorov–Smirnov test of sampled norms (checks.data.radial, sum_of_spheres) "
            "against the CDF integrated from the printed density, and its normalisation by "
            "quadrature. An identity in every dimension, so literal."),
@@ -431,19 +461,46 @@ def _gradient_norms(outcome):
     return np.linalg.norm(E @ Xt, axis=1)
 
 
-def gradient_conclusion(factor, formula, source):
+def gradient_conclusion(factor, formula, source, per_sqrt_n=False):
+    """‖∇F̂(w_k)‖ ≤ factor · 2√r at every step (÷ √n with ``per_sqrt_n``: a planted variant)."""
     def evaluate(outcome, c):
         norms = _gradient_norms(outcome)
-        bound = np.full_like(norms, factor * c["gradient_bound"])
+        scale = 1.0 / math.sqrt(outcome.problem.n) if per_sqrt_n else 1.0
+        bound = np.full_like(norms, factor * scale * c["gradient_bound"])
         # rtol: a norm of a sum of n products of numbers ≤ 1, exact to ~n·eps relative.
         return envelope_evidence(norms, bound, rtol=1e-9)
     return Conclusion("gradient_norm", formula, source, evaluate, record=("predictions",))
 
 
-def _grad_instances(theorem, mode, profile, seed):
+def _grad_instances(theorem, mode, profile, seed, n=None):
     seeds = _trial_seeds(seed, max(2, profile.seeds // GRAD_SEED_FRACTION))
-    return [Instance(replace(spec, seed=DATA_SEED_OFFSET + seed * SEED_STRIDE + spec.seed),
+    return [Instance(replace(spec, seed=DATA_SEED_OFFSET + seed * SEED_STRIDE + spec.seed,
+                             n=n or spec.n),
                      GRAD_WIDTH, 4.0 / GRAD_WIDTH, GRAD_STEPS, seeds) for spec in GRAD_DATA]
+
+
+def _grad_spec(*, kind, n, d, seed, options, labels, label_seed, points, values):
+    """A drawn radial data set with ball-indicator labels; the radius is drawn with the family.
+    Data seeds are moved by DATA_SEED_OFFSET, so no data set shares a stream with a network."""
+    options = dict(options)
+    radius = options.pop("radius")
+    return feat.BallIndicatorSpec(kind, n=n, d=d, seed=DATA_SEED_OFFSET + seed,
+                                  options=tuple(sorted(options.items())), radius=radius)
+
+
+# The bound holds for every w, so it quantifies over every data set with labels in {0, 1}: Safran
+# & Lee's radial inputs under each norm law, any scale and dimension, any number of points, and
+# any ball radius in Theorem 8's range [1, 2]. The width and step size are fixed (GD only moves
+# w, at which the bound is checked).
+GRAD_SPACE = SearchSpace(
+    n=(8, 256), d=(2, 8),
+    families=(Family("radial", floats=(("scale", 0.5, 2.0), ("radius", 1.0, 2.0)),
+                     choices=(("norm", data.RADIAL_NORMS),)),),
+    labels=("ball_indicator",), spec=_grad_spec,
+    instance=lambda theorem, mode, draw: Instance(draw.spec, GRAD_WIDTH, 4.0 / GRAD_WIDTH,
+                                                  GRAD_STEPS, draw.seeds),
+    width=None, step=None, seeds=4,
+    fixed=f"r = {GRAD_WIDTH}, η = 4/r, {GRAD_STEPS} steps (the bound holds for every w)")
 
 
 gradient_norm = Theorem(
@@ -463,6 +520,7 @@ gradient_norm = Theorem(
                            _labels_in_unit_interval),),
     conclusion=gradient_conclusion(1.0, "‖∇F̂(w_k)‖ ≤ 2√r for all k", "App. G.2"),
     instances=_grad_instances,
+    space=GRAD_SPACE,
     notes=("What this can and cannot show: the bound holds for EVERY w by the triangle "
            "inequality (|[z]_+^1 − y| ≤ 1 and ‖x̃‖ ≤ √r), not only along GD, so for a correct "
            "gradient it cannot fail. It checks our gradient (recomputed from the general "
@@ -479,6 +537,16 @@ GRAD_PLANTED = gradient_norm.variant(
                "maxima are ≈ 0.15–0.25 × 2√r: it failed on 8/8 seeds and 60/64 fresh ones in "
                "ci)."),
     conclusion=gradient_conclusion(1.0 / 8.0, "‖∇F̂(w_k)‖ ≤ √r/4", "planted"))
+# Found only by the search: a 1/√n concentration the bound does not have. Its fixed instances
+# have n = 16, where 4√(r/n) = 2√r and the observed ratios ≈ 0.15–0.25 hold; errors of one sign
+# (f ≈ 0 on points inside the ball) add coherently, so ‖∇F̂‖ does not shrink with n and the bound
+# fails from n ≈ 100 on, which only the search's n ∈ [8, 256] reaches.
+GRAD_PLANTED_N = gradient_norm.variant(
+    "sqrt_n", planted=True,
+    statement=("PLANTED FALSE: ‖∇F̂(w_k)‖ ≤ 4√(r/n), a 1/√n concentration; true at the fixed "
+               "n = 16, false for large n (the search)."),
+    instances=functools.partial(_grad_instances, n=16),
+    conclusion=gradient_conclusion(2.0, "‖∇F̂(w_k)‖ ≤ 4√(r/n)", "planted", per_sqrt_n=True))
 
 
 # -------------------------------------------------------------------------------------------------
@@ -575,6 +643,10 @@ gen_gap = Study(
     statement=("For all δ ∈ (0, 1), with probability at least 1 − δ over a sample of size n from "
                "the feature distribution, every w with ‖w‖ ≤ 1 has "
                "F(w) ≤ F̂(w) + 4√(r/n) + 4√(2 ln(4/δ)/n)."),
+    unsearched=("the bound is above 1 ≥ F (true by construction) unless n ≳ 100 r; the "
+                "measurement's non-trivial size (r, n) = (16, 4096) sits at the edge of that "
+                "region and each trial draws its own sample; a search over (r, n) would mostly "
+                "draw sizes where the bound cannot fail. Left for a dev-profile search."),
     measure=_gap_measure,
     confirm=False,  # refutations are confirmed on fresh trials (engine.judge_trials)
     constants=(("delta", str(GAP_DELTA), "our choice of δ"),
@@ -759,6 +831,9 @@ contraction = Study(
                "(δ = 0.1) over sample and network, each of the first 150 steps has "
                "‖w_{t+1} − v*‖² ≤ (1 − ην/2 + 10ρ)‖w_t − v*‖², ρ the run's measured relative "
                "rounding of ‖w_t − v*‖² (≤ 4e-16)."),
+    unsearched=("Eq. (66)'s factor 1 − ην/2 is 1 − 10⁻¹⁵ at every size a laptop reaches (ν = "
+                "C/(840·9⁴·10⁶)): at any other (r, n, η) the verdict is the same non-expansion "
+                "check at rounding, so moving them searches nothing the paper claims."),
     measure=_contraction_measure,
     confirm=False,  # refutations are confirmed on fresh trials (engine.judge_trials)
     constants=(("nu", "C/(840·9⁴·10⁶), C = (2/π) arctan 2 for |Cauchy| norms",
@@ -861,6 +936,9 @@ ablation = Study(
                "fixed erf features, the clipped output [wᵀx̃]_+^1 trained by GD has a lower test "
                "MSE than the linear read-out wᵀx̃ fitted by least squares (an Eq. (1) network "
                "with a frozen hidden layer and b₀ = 0), paired over trials."),
+    unsearched=("an illustration of a hypothesis we state (the paper makes no quantitative "
+                "claim at laptop scale): there is no claimed statement to find a counterexample "
+                "to."),
     measure=_ablation_measure,
     constants=(("sizes", "d = 10, r = 100, n = 1000, 1000 steps, 8 trials (ci); r = 800, "
                 "n = 6000, 6000 steps (thorough, THEOREMS.md's quick run)", "CI budget"),
@@ -963,6 +1041,9 @@ reference = Study(
                "each truncation group's weights are normalised by its count: v_j = r^{1/4}/|A₁| "
                "on A₁ and −ξλ r^{1/4}/|A₂| on A₂. Checked by Monte Carlo over the neurons at 32 "
                "norms (r = 10⁶ in ci), λ = 1.5."),
+    unsearched=("a finding about the printed construction of Theorem 9's vector, checked by "
+                "Monte Carlo at 32 norms spanning the range the proof uses; the identity is in "
+                "the norm alone, so nothing else is left to vary."),
     measure=_t9_measure,
     constants=(("xi_lambda", "ξ with f_ξ(λ) = 0", "Proposition 22, item 2"),
                ("alpha", str(T9_ALPHA), "family-wise level")),
@@ -1163,6 +1244,10 @@ width_scaling = Study(
                "held-out error after 16r GD steps at η = 4/r with n fixed has an observed order "
                "in r of at most −1/5 over the upper half of the widths (32..128 of 8..128 in "
                "ci)."),
+    unsearched=("an observed order over a designed width sequence r (16r GD steps each, on two "
+                "norm laws): the most expensive measurement in the suite, so even a few "
+                "examples over d or λ would multiply the main job's time. Left for a dev- "
+                "profile search."),
     measure=_width_measure,
     constants=(("order", "−1/5", "Theorem 8: r ∝ ε⁻⁵ inverted"),
                ("d, λ", f"{WIDTH_DIM}, {LAMBDA}", "a fixed dimension; the middle of λ ∈ [1, 2]"),
@@ -1358,6 +1443,9 @@ dimension_scaling = Study(
                "16r GD steps at η = 4/r, the held-out error of Eq. (2) at the worst λ of "
                "{1.25, √2, 1.6} has an observed order in d of at most 0 (fitted over d = 4..8 in "
                "ci)."),
+    unsearched=("the dimension d is what the measurement already sweeps (with r ∝ q(d)⁴); the "
+                "remaining choices (the scale 24, n = 32r) are the relaxation\"s, not the "
+                "statement\"s."),
     measure=_dim_measure,
     constants=(("order", "0", "Theorem 8's bound at r ∝ q⁴(d) is non-increasing in d"),
                ("q(d)", "γ'_d(2√((d − 2)/(2d − 5)))", "Assumption 6(2) for D'_d (the mode of "
@@ -1403,7 +1491,7 @@ DIM_PLANTED = dimension_scaling.variant(
 register(prop21, (PROP21_PLANTED,))
 register(prop22, PROP22_PLANTED)
 register(gamma_prime, (GAMMA_PLANTED,))
-register(gradient_norm, (GRAD_PLANTED,))
+register(gradient_norm, (GRAD_PLANTED, GRAD_PLANTED_N))
 register(gen_gap, (GAP_PLANTED,))
 register(contraction, (CONTRACTION_PLANTED,))
 register(ablation, (ABLATION_PLANTED,))

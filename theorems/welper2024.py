@@ -349,6 +349,10 @@ width_order = Study(
         "it can fail only through the network term, since part (ii) is unchanged. The earlier "
         "planted 'classical rate m^{−α/(d−1)} for the total error' was dropped: the horizon alone "
         "refutes it, whatever the networks do."),
+    unsearched=("an observed order over a designed width sequence at the smoothness α and "
+                "sample size the reconstruction fixes; the rate itself is reconstructed "
+                "(Welper's full text was not found), so there is no stated range of α or n to "
+                "search yet."),
     measure=_width_measure,
     modes=("relaxed",),
     constants=(
@@ -500,6 +504,10 @@ gd_vs_flow = Study(
         "1e-12 differ by ~1e-10, ≥ 10⁶ below the smallest gap (~1e-3); the measurement refuses to "
         "judge unless the factor is ≥ 10. Planted: second order (a claim that GD is as accurate "
         "as a second-order integrator), which Euler is not."),
+    unsearched=("a code-consistency check of Euler's first order (our GD against our ODE "
+                "solver) over a designed sequence of step sizes; the order is a property of the "
+                "method, not of the data or the width, which the measurement fixes for cost "
+                "(each point integrates the flow)."),
     measure=_flow_measure,
     modes=("relaxed",),
     constants=(
