@@ -8,6 +8,8 @@ Usage::
     gdproofs requirements ID --data X.npy [--labels y.npy] [--delta D] [--json]
     gdproofs run [--profile ci] [--seed 0] [--out reports] [--compare PATH] [--write-baseline]
                  [--ids ID ...] [--json]
+    gdproofs search ID [--mode M] [--profile P] [--seed N] [--shards K] [--scheduler ADDRESS]
+                       [--out reports] [--json]
     gdproofs bench [--size tiny|small|medium|wide|large ...] [--no-peers] [--quick]
                    [--figure PATH] [--json]
 
@@ -33,7 +35,7 @@ import tempfile
 
 import numpy as np
 
-from checks import bench, engine, report, search, suite, sweep
+from checks import bench, engine, report, search, shards, suite, sweep
 from checks.report import slug
 from checks.study import Study
 from checks.theorem import MODES, Problem, all_theorems, get, planted_variants
@@ -137,6 +139,20 @@ def build_parser():
                         "'distributed')")
     p.add_argument("--out", default="reports", help="report directory (default: reports)")
     p.add_argument("--json", action="store_true", help="print the cells as JSON")
+    p = sub.add_parser("search", help="K independently seeded counterexample searches at once")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--mode", choices=MODES, default=None,
+                   help="default: relaxed; for a planted variant, the mode it is refuted in")
+    p.add_argument("--profile", choices=profiles, default="ci")
+    p.add_argument("--seed", type=_nonnegative_int, default=0)
+    p.add_argument("--shards", type=_positive_int, default=2,
+                   help="independent searches (default 2), each a process or a Dask task")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help=f"run the shards on this Dask scheduler (default: "
+                        f"${sweep.SCHEDULER_ENV} if set; needs the extra 'distributed')")
+    p.add_argument("--out", default="reports",
+                   help="report directory whose counterexamples.json receives what is confirmed")
+    p.add_argument("--json", action="store_true", help="print the merged result as JSON")
     bench.add_parser(sub)
     return parser
 
@@ -150,7 +166,8 @@ def main(argv=None):
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
     command = {"list": cmd_list, "check": cmd_check, "requirements": cmd_requirements,
-               "run": cmd_run, "sweep": cmd_sweep, "bench": bench.bench_command}[args.command]
+               "run": cmd_run, "sweep": cmd_sweep, "search": cmd_search,
+               "bench": bench.bench_command}[args.command]
     out = sys.stdout
     try:
         # With --json, stdout is the JSON document alone: whatever a library prints while
@@ -186,10 +203,15 @@ def cmd_list(args):
     rows = []
     for t in all_theorems():
         study = isinstance(t, Study)
+        space = getattr(t, "space", None)
         rows.append(dict(id=t.id, kind="study" if study else "theorem", title=t.title,
                          fidelity=t.fidelity, citation=str(t.citation), where=t.citation.where,
                          unspecified={} if study else dict(t.unspecified),
                          delta=None if study else t.delta,
+                         searchable=search.searchable(t),
+                         space=None if space is None else space.to_dict(),
+                         unsearched=None if search.searchable(t) else (
+                             getattr(t, "unsearched", "") or "no reason given"),
                          planted=[dict(id=v.id, mode=suite.planted_mode(v), statement=v.statement)
                                   for v in planted_variants(t.id)]))
     if args.json:
@@ -200,6 +222,10 @@ def cmd_list(args):
                      f"[{r['where']}]")
         lines.append(f"    {r['title']}")
         lines.append(f"    {r['citation']}")
+        lines.append("    search: " + ("; ".join(
+            f"{k}={v}" for k, v in r["space"].items() if k in ("n", "d", "labels", "width",
+                                                               "step")) if r["space"]
+            else "strategy" if r["searchable"] else f"none ({r['unsearched']})"))
         for v in r["planted"]:
             lines.append(f"    planted: {v['id']} ({v['mode']})")
     lines.append("")
@@ -221,6 +247,9 @@ def cmd_check(args):
                          f"drops none (planted ablations: " + ", ".join(
                              v.id for t in all_theorems() for v in planted_variants(t.id)
                              if getattr(v, "ablation", None)) + ")")
+    if args.search and not search.searchable(theorem):
+        raise InputError(f"--search: {theorem.id} declares no search space: "
+                         f"{theorem.unsearched or 'no reason given'}")
     verdict = engine.check(theorem, mode=mode, profile=args.profile, seed=args.seed,
                            do_search=args.search, progress=True)
     status = 1 if verdict.state == engine.VIOLATED else 0
@@ -238,9 +267,9 @@ def _check_study(study, args):
     if mode not in study.modes:
         raise InputError(f"--mode {mode!r} does not apply to {study.id}, a study with modes "
                          f"{', '.join(study.modes)}")
-    if args.search:
-        raise InputError(f"--search does not apply to {study.id}: a study is one measurement "
-                         f"over a designed sequence, not a per-seed claim to search")
+    if args.search and not search.searchable(study):
+        raise InputError(f"--search: {study.id} declares no search space: "
+                         f"{study.unsearched or 'no reason given'}")
     verdict = engine.check(study, mode=mode, profile=args.profile, seed=args.seed)
     status = 1 if verdict.state == engine.VIOLATED else 0
     if args.json:
@@ -280,6 +309,10 @@ def _verdict_text(theorem, verdict, seed):
                   + (f" ({ce['note']})" if ce.get("note") else ""),
                   f"  failure rate on fresh seeds in [{ce['failure_rate'][0]:.3f}, "
                   f"{ce['failure_rate'][1]:.3f}]"]
+    if verdict.search is not None:
+        lines.append(verdict.search.summary())
+    elif verdict.search_note:
+        lines.append(f"search {verdict.search_note}")
     lines.append(f"elapsed {verdict.elapsed:.1f} s")
     return "\n".join(lines) + "\n"
 
@@ -459,6 +492,35 @@ def _run_failures(reports):
     return out
 
 
+def _check_writable(out, given):
+    """Fail before any work when the report directory cannot be written: a file is created and
+    removed in it, or (when it does not exist yet) in its nearest existing parent, which the
+    report would create it in. Nothing is left behind."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {given!r} exists and is not a directory")
+    existing = out.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"--out {given!r}: {existing} is not a directory")
+    try:
+        fd, probe = tempfile.mkstemp(dir=existing, prefix=".tmp-writable-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(f"--out {given!r} is not writable ({existing}: {exc.strerror})") \
+            from None
+
+
+def _save_counterexamples(reports, path):
+    """Every confirmed counterexample of the run (claims, planted variants, ablations) into the
+    store at ``path``; returns how many were new."""
+    verdicts = [v for r in reports for v in r.verdicts.values()]
+    verdicts += [v for r in reports for _, v in r.planted]
+    return sum(search.save_counterexample(v, path) for v in verdicts
+               if v.state == engine.VIOLATED and v.counterexample is not None)
+
+
 def cmd_run(args):
     ids = None
     if args.ids:
@@ -476,11 +538,13 @@ def cmd_run(args):
         except (OSError, ValueError) as exc:
             raise InputError(f"cannot use baseline {args.compare!r}: {exc}") from None
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {args.out!r} exists and is not a directory")
+    _check_writable(out, args.out)
 
     reports = suite.run_suite(profile=args.profile, seed=args.seed, ids=ids, progress=True)
     files = report.write_report(reports, out, profile=args.profile, seed=args.seed)
+    saved = _save_counterexamples(reports, out / "counterexamples.json")
+    if saved:
+        files.append(out / "counterexamples.json")
     regressions = report.compare_baseline(reports, args.compare) if args.compare else []
     if args.write_baseline:
         report.write_baseline(reports, out / "baseline.json", seed=args.seed)
@@ -490,16 +554,62 @@ def cmd_run(args):
     if args.json:
         return status, dict(report.suite_to_dict(reports), profile=args.profile, seed=args.seed,
                             out=str(out), files=[str(f) for f in files],
+                            counterexamples_saved=saved,
                             regressions=regressions, failures=failures, status=status)
     lines = [f"{r['id']}: literal {r['literal']}, relaxed {r['relaxed']}, planted refuted "
              f"{r['planted']}" for r in suite.summary_rows(reports)]
     lines.append(f"report: {out / 'README.md'} ({len(files)} files)")
+    if saved:
+        lines.append(f"{saved} new counterexample(s) saved to {out / 'counterexamples.json'}")
     if args.write_baseline:
         lines.append(f"baseline written: {out / 'baseline.json'}")
     lines += [f"FAILED: {f}" for f in failures]
     if args.compare:
         lines += [f"REGRESSION: {r}" for r in regressions] or \
                  [f"no regression against {args.compare}"]
+    return status, "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# search
+
+
+def cmd_search(args):
+    """K shards of one claim's search; confirmed counterexamples go into OUT/counterexamples.json.
+    Exit 1 when one is confirmed (the claim is VIOLATED; expected for a planted variant) or a
+    shard died, else 0."""
+    theorem = _theorem(args.id)
+    if not search.searchable(theorem):
+        raise InputError(f"{theorem.id} declares no search space: "
+                         f"{getattr(theorem, 'unsearched', '') or 'no reason given'}")
+    mode = args.mode or (suite.planted_mode(theorem) if theorem.planted else "relaxed")
+    out = Path(args.out)
+    _check_writable(out, args.out)
+    scheduler = args.scheduler or os.environ.get(sweep.SCHEDULER_ENV) or None
+    try:
+        merged = shards.search_shards(theorem, mode=mode, profile=args.profile, seed=args.seed,
+                                      shards=args.shards, scheduler=scheduler,
+                                      store=out / "counterexamples.json")
+    except sweep.SchedulerError as exc:
+        raise InputError(f"--scheduler {scheduler}: {exc}") from None
+    status = 1 if merged.confirmed or merged.errors else 0
+    if args.json:
+        return status, merged.to_dict()
+    lines = [f"{theorem.id} [{mode}, profile {args.profile}, seed {args.seed}]: "
+             f"{len(merged.shards)}/{args.shards} shards finished"]
+    lines += [f"  {s['summary']}" for s in merged.shards]
+    lines += [f"  shard {k} died: {e}" for k, e in merged.errors]
+    tightest = merged.tightest
+    if tightest is not None:
+        lines.append(f"tightest over all shards: observed/bound = {tightest['ratio']:.4g} at "
+                     f"{tightest['describe']}")
+    lines += [f"CONFIRMED counterexample (shard {c['shard']}): {c['describe']}, failure rate "
+              f"in [{c['failure_rate'][0]:.3f}, {c['failure_rate'][1]:.3f}]"
+              for c in merged.confirmed]
+    lines += [f"candidate not confirmed on fresh seeds (shard {c['shard']}): {c['describe']}"
+              for c in merged.unconfirmed]
+    if merged.saved:
+        lines.append(f"{merged.saved} saved to {out / 'counterexamples.json'}")
     return status, "\n".join(lines) + "\n"
 
 

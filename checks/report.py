@@ -11,6 +11,8 @@ Layout of a report directory::
     figures/<id>.evidence.png       each seed's observed/bound, per instance and mode
     figures/<id>.trajectory.png     loss against the theorem's envelope (log scale)
     figures/<id>.threshold_<p>.png  failures/trials against the scanned width or step size
+    data/<id>.<mode>.<tightest|counterexample>.{X,y}.npy  the search's tightest instance and any
+                          counterexample it found, as arrays
     baseline.json         (``gdproofs run --write-baseline``)
 
 Writes are atomic: the whole report is built in a temporary directory beside the output directory
@@ -31,7 +33,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from checks import engine
+from checks import engine, search
 from checks.study import Study
 from checks.suite import summary_rows
 
@@ -409,15 +411,21 @@ def index_markdown(reports, *, profile, seed):
            f"identities, comparisons) are one measurement each; their pages say what their "
            f"literal and relaxed forms are, and — marks a mode a study does not have.", "",
            _table(["theorem", "fidelity", "citation", "literal", "relaxed", "planted refuted",
-                   "tightness (bound/needed)"],
+                   "tightness (bound/needed)", "search (relaxed)"],
                   [[f"[{r['id']}]({slug(r['id'])}.md)",
                     f"{FIDELITY_MARKS[r['fidelity']]} {r['fidelity']}", r["citation"],
-                    r["literal"], r["relaxed"], r["planted"], _ratio_cell(r)] for r in rows]),
+                    r["literal"], r["relaxed"], r["planted"], _ratio_cell(r), r["search"]]
+                   for r in rows]),
            "", "## Verdicts", ""]
     out += [f"- **{state}**: {text}" for state, text in STATE_LEGEND.items()]
     out += ["", "## Fidelity", ""]
     out += [f"- {FIDELITY_MARKS[f]} **{f}**: {text}" for f, text in FIDELITY_LEGEND.items()]
-    out += ["", "Tightness: for widths, the proven bound divided by the smallest width from which "
+    out += ["", "Search: hypothesis draws instances from each claim's declared space (data "
+            "families, label laws, sizes, widths from the width bound up, step sizes up to the "
+            "step bound), rejects those outside the hypotheses or the budget, and steers toward "
+            "violations; 'tightest' is the smallest margin (observed/bound) it found. Each page "
+            "says what was searched and fixed.", "",
+            "Tightness: for widths, the proven bound divided by the smallest width from which "
             "every scanned width held; for step sizes, the largest step size up to which every "
             "one held divided by the proven bound. Both > 1 mean the theorem asks for more than "
             "this data needs.", "", "## Statements by fidelity", ""]
@@ -472,6 +480,71 @@ def _verdict_section(theorem, mode, verdict):
     return out
 
 
+def search_data_files(report):
+    """{relative path: array} for the arrays of each mode's tightest searched instance and of
+    any counterexample the search found (``data/<id>.<mode>.<what>.{X,y}.npy``)."""
+    out = {}
+    for mode, verdict in report.verdicts.items():
+        found = verdict.search
+        if found is None:
+            continue
+        for what, instance in (("tightest", found.tightest_instance),
+                               ("counterexample", found.candidate)):
+            if instance is None:
+                continue
+            X, y = instance.data.arrays()
+            stem = f"data/{slug(report.theorem.id)}.{mode.replace(':', '--')}.{what}"
+            out[f"{stem}.X.npy"], out[f"{stem}.y.npy"] = X, y
+    return out
+
+
+def _search_section(report):
+    t = report.theorem
+    out = ["## Search", ""]
+    if not search.searchable(t):
+        why = getattr(t, "unsearched", "") or "no reason given"
+        return out + [f"Not searched: {why}", ""]
+    space = getattr(t, "space", None)
+    if space is not None:
+        out += ["What the search ranges over (everything else is fixed):", ""]
+        out += [f"- {line}" for line in space.describe()] + [""]
+    else:
+        out += ["Searched with the theorem's own hypothesis strategy.", ""]
+    for mode, verdict in report.verdicts.items():
+        found = verdict.search
+        if found is None:
+            out += [f"**{mode}**: " + (verdict.search_note or "not searched") + ".", ""]
+            continue
+        out += [f"**{mode}**: {found.examples} examples drawn, {found.ran} run "
+                f"({found.runs} GD runs), {found.rejections} rejected before any run, "
+                f"{found.elapsed:.1f} s (seed {found.seed}).", ""]
+        if found.rejected:
+            out += [_table(["rejected because", "count", "first instance"],
+                           [[why, str(k), found.rejection_detail.get(why, "")]
+                            for why, k in found.rejected.most_common()]), ""]
+        stem = f"data/{slug(t.id)}.{mode.replace(':', '--')}"
+        if found.candidate is not None:
+            out += [f"Failing instance (shrunk; {found.failing_examples} failing examples): "
+                    f"{found.candidate.describe()}; arrays: `{stem}.counterexample.X.npy`, "
+                    f"`{stem}.counterexample.y.npy`.", ""]
+        if found.tightest is not None:
+            tt = found.tightest
+            comparison = ""
+            if search.tighter_than_fixed(verdict):
+                comparison = (f" — tighter than every fixed instance (whose closest is "
+                              f"{math.exp(verdict.tightest['score']):.6g})")
+            out += [f"Tightest instance the search found: observed/bound = {tt['ratio']:.6g} at "
+                    f"step {tt['step']} (seed {tt['seed']}), {tt['describe']}{comparison}; "
+                    f"arrays: `{stem}.tightest.X.npy`, `{stem}.tightest.y.npy`.", ""]
+    variants = [(v, verdict) for v, verdict in report.planted if verdict.search is not None
+                or verdict.search_note]
+    if variants:
+        out += [_table(["planted variant", "search"],
+                       [[v.id, verdict.search.summary() if verdict.search is not None
+                         else verdict.search_note] for v, verdict in variants]), ""]
+    return out
+
+
 def _value_cell(value):
     return fmt(value, 6) if isinstance(value, (int, float)) and not isinstance(value, bool) \
         else str(value)
@@ -509,6 +582,7 @@ def study_markdown(report, figures):
             out += [_table(["quantity", "value"],
                            [[k, _value_cell(v)] for k, v in values.items()]), ""]
     out += _planted_section(report)
+    out += _search_section(report)
     out += ["## Figures", ""]
     out += [f"![{caption}](figures/{name})\n\n*{caption}.*\n" for caption, name in figures] \
         or ["No figures."]
@@ -568,6 +642,7 @@ def theorem_markdown(report, figures):
         t_ = report.verdicts["relaxed"].tightest
         out += [f"Relaxed run closest to failing: observed/bound = {ratio:.6g} at step "
                 f"{t_['step']} (seed {t_['seed']}, {t_['describe']}).", ""]
+    out += _search_section(report)
     out += ["## Figures", ""]
     out += [f"![{caption}](figures/{name})\n\n*{caption}.*\n" for caption, name in figures] \
         or ["No figures."]
@@ -653,6 +728,9 @@ def write_report(reports, outdir, *, profile, seed):
         for report in reports:
             figures = _figures(report, figdir)
             _write_text(tmp / f"{slug(report.theorem.id)}.md", theorem_markdown(report, figures))
+            for name, array in search_data_files(report).items():
+                (tmp / name).parent.mkdir(exist_ok=True)
+                np.save(tmp / name, array)
         return sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
 
     return [outdir / p for p in _staged(outdir, build)]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import math
 import sys
 
-from checks import engine
+from checks import engine, search
 from checks.study import Study
 from checks.theorem import ablation_variants, all_theorems, planted_variants
 
@@ -86,25 +86,35 @@ def tightness(theorem, verdict, profile):
     return out
 
 
-def run_suite(*, profile="ci", seed=0, ids=None, progress=False, with_tightness=True):
-    """Check every registered theorem (or those in ``ids``); returns a list of TheoremReport."""
+def run_suite(*, profile="ci", seed=0, ids=None, progress=False, with_tightness=True,
+              do_search=True):
+    """Check every registered theorem (or those in ``ids``); returns a list of TheoremReport.
+
+    With ``do_search`` (the default) every claim, variant and ablation that declares a search
+    space is also searched (``checks.search``) in each mode, within the profile's budget.
+    """
     profile = engine.get_profile(profile)
     reports = []
     for theorem in all_theorems():
         if ids is not None and theorem.id not in ids:
             continue
         if isinstance(theorem, Study):
-            reports.append(_study_report(theorem, profile, seed, progress))
+            reports.append(_study_report(theorem, profile, seed, progress, do_search))
             continue
+        def searched(t):
+            return do_search and search.searchable(t)
+
         verdicts = {}
         for mode in ("literal", "relaxed"):
             verdicts[mode] = engine.check(theorem, mode=mode, profile=profile, seed=seed,
-                                          progress=progress, keep_worst=(mode == "relaxed"))
+                                          progress=progress, keep_worst=(mode == "relaxed"),
+                                          do_search=searched(theorem))
         for variant in ablation_variants(theorem.id):
             verdicts["ablation:" + variant.id.split(":", 1)[1]] = engine.check(
-                variant, mode="ablation", profile=profile, seed=seed, progress=progress)
+                variant, mode="ablation", profile=profile, seed=seed, progress=progress,
+                do_search=searched(variant))
         planted = [(v, engine.check(v, mode=planted_mode(v), profile=profile, seed=seed,
-                                    progress=progress))
+                                    progress=progress, do_search=searched(v)))
                    for v in planted_variants(theorem.id)]
         report = TheoremReport(theorem, verdicts, planted)
         report.trajectory = _trajectory(theorem, verdicts["relaxed"])
@@ -114,14 +124,18 @@ def run_suite(*, profile="ci", seed=0, ids=None, progress=False, with_tightness=
     return reports
 
 
-def _study_report(study, profile, seed, progress):
-    """A study checked in each of its modes, and its planted variants."""
+def _study_report(study, profile, seed, progress, do_search):
+    """A study checked in each of its modes, and its planted variants (searched when the study
+    declares a space)."""
+    searched = do_search and search.searchable(study)
     verdicts = {}
     for mode in study.modes:
         if progress:
             print(f"{study.id} [{mode}] ...", file=sys.stderr, flush=True)
-        verdicts[mode] = engine.check(study, mode=mode, profile=profile, seed=seed)
-    planted = [(v, engine.check(v, mode=planted_mode(v), profile=profile, seed=seed))
+        verdicts[mode] = engine.check(study, mode=mode, profile=profile, seed=seed,
+                                      do_search=searched)
+    planted = [(v, engine.check(v, mode=planted_mode(v), profile=profile, seed=seed,
+                                do_search=searched))
                for v in planted_variants(study.id)]
     return TheoremReport(study, verdicts, planted)
 
@@ -137,6 +151,27 @@ def summary_rows(reports):
             planted=f"{sum(v.state == engine.VIOLATED for _, v in r.planted)}/{len(r.planted)}",
             width_ratio=next((t.ratio for t in r.tightness if t.parameter == "m"), None),
             step_ratio=next((t.ratio for t in r.tightness if t.parameter == "eta"), None),
+            search=search_cell(r),
         ))
     return rows
+
+
+def search_cell(report):
+    """The relaxed search in a few words: examples, rejections, the tightest margin or the
+    counterexample; why nothing was searched when the claim has no space."""
+    t = report.theorem
+    if not search.searchable(t):
+        return "not searched"
+    verdict = report.verdicts.get("relaxed")
+    found = verdict.search if verdict is not None else None
+    if found is None:
+        return verdict.search_note if verdict is not None and verdict.search_note else "—"
+    text = f"{found.examples} examples, {found.rejections} rejected"
+    if found.candidate is not None:
+        return text + ", candidate found"
+    if found.tightest is not None:
+        text += f"; tightest {found.tightest['ratio']:.3g}"
+        if search.tighter_than_fixed(verdict):
+            text += " (tighter than every fixed instance)"
+    return text
 
