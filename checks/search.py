@@ -108,7 +108,8 @@ class SearchResult:
         if self.rejected:
             text += " (" + "; ".join(f"{why}: {k}" for why, k in self.rejected.most_common()) + ")"
         if self.candidate is not None:
-            text += f"; {self.failing_examples} failing, shrunk to {_describe(self.candidate)}"
+            text += (f"; {self.failing_examples} failing, reported (shrunk unless a corner): "
+                     f"{_describe(self.candidate)}")
         elif self.tightest is not None:
             text += (f"; worst margin found by search: observed/bound = "
                      f"{self.tightest['ratio']:.4g} at {self.tightest['describe']}")

@@ -14,11 +14,27 @@ def _example_block(marker="mine.outer_descent"):
     return next(b for b in blocks if marker in b)
 
 
-def test_readme_theorem_example_holds(capsys):
+def test_readme_theorem_example_holds_and_is_searched(capsys):
     namespace = {}
     exec(compile(_example_block(), "README.md", "exec"), namespace)
-    assert namespace["verdict"].state == engine.HOLDS
+    verdict = namespace["verdict"]
+    assert verdict.state == engine.HOLDS
     assert capsys.readouterr().out.startswith("HOLDS")
+    # The declared space was searched: examples ran, none failed.
+    assert verdict.search.ran > 0 and verdict.search.candidate is None
+    assert verdict.search.examples == verdict.search.ran + verdict.search.rejections
+
+
+def test_readme_theorem_search_refutes_a_step_bound_too_large():
+    """The same space with η up to 20/n: the search finds an instance where the loss rises."""
+    namespace = {}
+    exec(compile(_example_block().replace("eta=draw.step / draw.spec.n",
+                                          "eta=20 * draw.step / draw.spec.n"),
+                 "README.md", "exec"), namespace)
+    theorem = namespace["descent"].variant("big_step", ablation="step")
+    verdict = engine.check(theorem, mode="ablation", profile="ci", do_search=True)
+    assert verdict.state == engine.VIOLATED, verdict.reason
+    assert verdict.counterexample["found_by"] == "search"
 
 
 def test_readme_example_planted_step_is_refuted():
