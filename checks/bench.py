@@ -40,7 +40,6 @@ a best of repeats, and the ratios compare figures measured in the same run. Spee
 reported, never asserted.
 """
 
-import contextlib
 import importlib
 import math
 import os
@@ -799,58 +798,3 @@ def plot_scaling(result, path):
                  + (", quick mode" if result["quick"] else "") + ")", fontsize=10)
     fig.savefig(path, format="png", dpi=110)
     return fig
-
-
-# ---------------------------------------------------------------------------------------------
-# Command line
-
-
-def add_parser(subparsers):
-    """Add the ``bench`` subcommand to ``subparsers`` (of ``checks.cli.build_parser``)."""
-    p = subparsers.add_parser("bench", help="time gdproofs' GD against numpy, torch and jax")
-    p.add_argument("--size", action="append", choices=list(SIZES), metavar="SIZE",
-                   help=f"one of {', '.join(SIZES)}; repeatable (default: all)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--no-peers", action="store_true", help="time gdproofs alone")
-    p.add_argument("--quick", action="store_true",
-                   help="one short repeat per figure: checks that it runs, figures not meaningful")
-    p.add_argument("--figure", metavar="PATH", help="write the scaling figure (PNG) to PATH")
-    return p
-
-
-def bench_command(args):
-    """The ``bench`` subcommand as ``checks.cli.main`` runs commands: (exit status, payload).
-
-    Raises ``checks.cli.InputError`` for a bad ``--figure`` before anything is measured.
-    """
-    from checks import cli
-
-    figure = None
-    if args.figure is not None:
-        figure = Path(args.figure)
-        if figure.suffix.lower() != ".png":
-            raise cli.InputError(f"--figure must name a .png file, got {args.figure!r}")
-        if figure.is_dir():
-            raise cli.InputError(f"--figure {args.figure!r} is a directory")
-        if figure.parent.exists() and not figure.parent.is_dir():
-            raise cli.InputError(f"--figure {args.figure!r}: {str(figure.parent)!r} is not a "
-                                 f"directory")
-    # Progress on standard error only when it is a terminal, as the other commands draw theirs.
-    log = (lambda line: print(f"bench: {line}", file=sys.stderr, flush=True)) \
-        if sys.stderr.isatty() else None
-    result = run_bench(sizes=args.size, peers=not args.no_peers, quick=args.quick, log=log)
-    if figure is not None:
-        figure.parent.mkdir(parents=True, exist_ok=True)
-        # Written beside its destination and moved into place: never a half-written figure.
-        fd, tmp = tempfile.mkstemp(dir=figure.parent, prefix=".tmp-bench-", suffix=".png")
-        os.close(fd)
-        try:
-            plot_scaling(result, tmp)
-            os.replace(tmp, figure)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-        result["figure"] = str(figure)
-    status = 0 if result["correct"] else 1
-    if args.json:
-        return status, result
-    return status, format_table(result) + (f"\nfigure: {figure}\n" if figure else "")

@@ -1,4 +1,4 @@
-"""The ``gdproofs`` command line: list, check, requirements, run, sweep, bench.
+"""The ``gdproofs`` command line: list, check, requirements, run, search, sweep, bench.
 
 Usage::
 
@@ -153,7 +153,7 @@ def build_parser():
     p.add_argument("--out", default="reports",
                    help="report directory whose counterexamples.json receives what is confirmed")
     p.add_argument("--json", action="store_true", help="print the merged result as JSON")
-    bench.add_parser(sub)
+    _add_bench_parser(sub)
     return parser
 
 
@@ -167,7 +167,7 @@ def main(argv=None):
         return exc.code if isinstance(exc.code, int) else 0
     command = {"list": cmd_list, "check": cmd_check, "requirements": cmd_requirements,
                "run": cmd_run, "sweep": cmd_sweep, "search": cmd_search,
-               "bench": bench.bench_command}[args.command]
+               "bench": cmd_bench}[args.command]
     out = sys.stdout
     try:
         # With --json, stdout is the JSON document alone: whatever a library prints while
@@ -682,6 +682,59 @@ def cmd_sweep(args):
                      "re-run the same command to retry them")
     return status, "\n".join(lines) + "\n"
 
+
+
+# ---------------------------------------------------------------------------------------------
+# bench
+
+
+def _add_bench_parser(subparsers):
+    """Add the ``bench`` subcommand (``checks.bench`` measures) to ``subparsers``."""
+    p = subparsers.add_parser("bench", help="time gdproofs' GD against numpy, torch and jax")
+    p.add_argument("--size", action="append", choices=list(bench.SIZES), metavar="SIZE",
+                   help=f"one of {', '.join(bench.SIZES)}; repeatable (default: all)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--no-peers", action="store_true", help="time gdproofs alone")
+    p.add_argument("--quick", action="store_true",
+                   help="one short repeat per figure: checks that it runs, figures not meaningful")
+    p.add_argument("--figure", metavar="PATH", help="write the scaling figure (PNG) to PATH")
+    return p
+
+
+def cmd_bench(args):
+    """``gdproofs bench``: time gdproofs' GD against its peers (``checks.bench.run_bench``).
+
+    Raises ``InputError`` for a bad ``--figure`` before anything is measured.
+    """
+    figure = None
+    if args.figure is not None:
+        figure = Path(args.figure)
+        if figure.suffix.lower() != ".png":
+            raise InputError(f"--figure must name a .png file, got {args.figure!r}")
+        if figure.is_dir():
+            raise InputError(f"--figure {args.figure!r} is a directory")
+        if figure.parent.exists() and not figure.parent.is_dir():
+            raise InputError(f"--figure {args.figure!r}: {str(figure.parent)!r} is not a "
+                                 f"directory")
+    # Progress on standard error only when it is a terminal, as the other commands draw theirs.
+    log = (lambda line: print(f"bench: {line}", file=sys.stderr, flush=True)) \
+        if sys.stderr.isatty() else None
+    result = bench.run_bench(sizes=args.size, peers=not args.no_peers, quick=args.quick, log=log)
+    if figure is not None:
+        figure.parent.mkdir(parents=True, exist_ok=True)
+        # Written beside its destination and moved into place: never a half-written figure.
+        fd, tmp = tempfile.mkstemp(dir=figure.parent, prefix=".tmp-bench-", suffix=".png")
+        os.close(fd)
+        try:
+            bench.plot_scaling(result, tmp)
+            os.replace(tmp, figure)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        result["figure"] = str(figure)
+    status = 0 if result["correct"] else 1
+    if args.json:
+        return status, result
+    return status, bench.format_table(result) + (f"\nfigure: {figure}\n" if figure else "")
 
 if __name__ == "__main__":
     sys.exit(main())
