@@ -56,6 +56,10 @@ def content_hash(*arrays):
     return digest.hexdigest()[:16]
 
 
+# DataSpec subclasses by the label law they add (filled by DataSpec.__init_subclass__).
+_SPEC_CLASSES = {}
+
+
 @dataclass(frozen=True)
 class DataSpec:
     """A reproducible data set: a generator of ``checks.data`` by name, its arguments, and labels.
@@ -134,11 +138,16 @@ class DataSpec:
             out.update(values=list(self.values), labels_sha256=content_hash(self.values))
         return out
 
+    def __init_subclass__(cls, **kwargs):
+        """A subclass with a label law of its own (``checks.features.BallIndicatorSpec``)
+        registers under that law, so that ``from_dict`` rebuilds it without this module
+        importing it."""
+        super().__init_subclass__(**kwargs)
+        _SPEC_CLASSES[cls.labels] = cls
+
     @classmethod
     def from_dict(cls, d):
-        if d.get("labels") == "ball_indicator":
-            from checks.features import BallIndicatorSpec
-            cls = BallIndicatorSpec
+        cls = _SPEC_CLASSES.get(d.get("labels"), cls)
         extra = {"radius": float(d["radius"])} if "radius" in d else {}
         return cls(kind=d["kind"], n=d["n"], d=d["d"], seed=d["seed"],
                    options=tuple(tuple(o) for o in d.get("options", ())),
