@@ -160,8 +160,10 @@ def check(theorem, *, mode="relaxed", profile="ci", seed=0, do_search=False, pro
     seed : int
         Base seed: instance seeds are drawn from it, so two checks with one seed are identical.
     do_search : bool
-        Also run the hypothesis counterexample search (``checks.search``) after the fixed instances.
-        Counterexamples stored in ``reports/counterexamples.json`` are replayed in any case.
+        Also search the theorem's declared space (``checks.search``) after the fixed instances,
+        unless they or a stored counterexample already refuted it (``verdict.search_note``
+        says so); ValueError when the theorem declares nothing to search. Counterexamples stored
+        in ``reports/counterexamples.json`` are replayed first in any case.
     """
     if isinstance(theorem, Study):
         return check_study(theorem, mode=mode, profile=profile, seed=seed, do_search=do_search)
@@ -264,9 +266,24 @@ def check_study(study, *, mode="relaxed", profile="ci", seed=0, do_search=False)
         finding = replace(finding, reason=f"{finding.reason}; {searched.summary()}")
     verdict = Verdict(study.id, finding.state, mode, profile.name, finding.reason, {}, {}, 0.0,
                       seed=seed, finding=finding, search=searched, search_note=note,
-                      counterexample=counterexample)
+                      counterexample=counterexample, tightest=_study_margin(study, finding))
     verdict.elapsed = time.perf_counter() - started
     return verdict
+
+
+def _study_margin(study, finding):
+    """The study's own measurement scored as its space scores a search example (None when the
+    score needs a drawn parameter, or the study has no space): what "tighter than the fixed
+    measurement" compares against."""
+    if study.space is None:
+        return None
+    try:
+        score = float(study.space.score(finding, {}))
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return None
+    if math.isnan(score):
+        return None
+    return dict(score=score, describe="the study's own parameters")
 
 
 def _confirmed_finding(study, mode, profile, seed):

@@ -533,9 +533,18 @@ def _search_section(report):
             if search.tighter_than_fixed(verdict):
                 comparison = (f" — tighter than every fixed instance (whose closest is "
                               f"{math.exp(verdict.tightest['score']):.6g})")
-            out += [f"Tightest instance the search found: observed/bound = {tt['ratio']:.6g} at "
-                    f"step {tt['step']} (seed {tt['seed']}), {tt['describe']}{comparison}; "
-                    f"arrays: `{stem}.tightest.X.npy`, `{stem}.tightest.y.npy`.", ""]
+            elif verdict.tightest is not None:
+                comparison = (f" — not tighter than the fixed instances (closest "
+                              f"{math.exp(verdict.tightest['score']):.6g})")
+            if isinstance(t, Study):
+                out += [f"Closest to failing that the search found: margin {tt['ratio']:.6g} "
+                        f"(exp of the space's score; 1 is the edge) at {tt['describe']}"
+                        f"{comparison}: {tt['reason']}", ""]
+            else:
+                out += [f"Tightest instance the search found: observed/bound = "
+                        f"{tt['ratio']:.6g} at step {tt['step']} (seed {tt['seed']}), "
+                        f"{tt['describe']}{comparison}; arrays: `{stem}.tightest.X.npy`, "
+                        f"`{stem}.tightest.y.npy`.", ""]
     variants = [(v, verdict) for v, verdict in report.planted if verdict.search is not None
                 or verdict.search_note]
     if variants:

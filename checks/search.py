@@ -83,7 +83,6 @@ class SearchResult:
     seed: int
     shard: int = 0
     space: dict | None = None
-    space_text: tuple = ()
     examples: int = 0
     ran: int = 0
     runs: int = 0
@@ -173,8 +172,7 @@ def search(theorem, *, mode, profile, seed=0, shard=0):
     strategy = (theorem.strategy(theorem, mode, profile) if theorem.strategy is not None
                 else space.strategy(theorem, mode))
     result = SearchResult(theorem.id, mode, profile.name, seed, shard,
-                          space=None if space is None else space.to_dict(),
-                          space_text=() if space is None else tuple(space.describe()))
+                          space=None if space is None else space.to_dict())
     started = time.perf_counter()
     seen = {}
     budget = getattr(profile, "example_budget", profile.budget)
@@ -259,8 +257,7 @@ def search_study(study, *, mode, profile, seed=0, shard=0):
     trials. Few examples per profile (``StudySpace.examples_for``)."""
     space = study.space
     examples = space.examples_for(profile.name)
-    result = SearchResult(study.id, mode, profile.name, seed, shard, space=space.to_dict(),
-                          space_text=tuple(space.describe()))
+    result = SearchResult(study.id, mode, profile.name, seed, shard, space=space.to_dict())
     started = time.perf_counter()
     seen, failing, spent = {}, set(), [0]
     shrink_budget = max(1, examples // SHRINK_EXAMPLES_PER_PROBE)

@@ -7,7 +7,7 @@ size below it": a ``SearchSpace`` writes that down, with ranges, so that the cou
 A space covers
 - the sizes n and d (ranges);
 - data families: generators of ``checks.data`` with ranges for their parameters (near-parallel
-  pairs, tight clusters, orthonormal sets, radial laws …), and raw point sets drawn by hypothesis
+  pairs, tight separations, orthonormal sets, radial laws …), and raw point sets drawn by hypothesis
   itself (``Family("points", …)``), mapped onto the unit sphere with a minimum separation kept by
   construction, so that shrinking yields a small data set that still meets the hypotheses;
 - label laws (``checks.theorem.LABEL_LAWS``): random signs, uniform or gaussian values, a teacher

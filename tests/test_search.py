@@ -320,3 +320,13 @@ def test_list_json_shows_every_space_or_why_none(capsys):
 def test_an_unwritable_out_is_refused_before_any_work(command, capsys):
     status, out, err = _cli(command + ["--out", "/proc/gdproofs-report"], capsys)
     assert status == 2 and "not writable" in err and not out
+
+
+def test_search_command_confirms_and_stores(tmp_path, capsys):
+    status, out, _ = _cli(["search", "safran_lee2022.gradient_norm_bound:sqrt_n", "--shards", "2",
+                           "--out", str(tmp_path), "--json"], capsys)
+    merged = json.loads(out)
+    assert status == 1                       # a confirmed counterexample: the claim is VIOLATED
+    assert len(merged["shards"]) == 2 and merged["confirmed"] and not merged["errors"]
+    stored = json.loads((tmp_path / "counterexamples.json").read_text())
+    assert len(stored) == merged["saved"] > 0
