@@ -12,20 +12,25 @@ Safran & Lee (2022) (radial inputs, ball-indicator labels); each function's
 References section cites the paper whose hypothesis it satisfies or probes.
 """
 
+import importlib
 import numbers
 
 import numpy as np
-from scipy.special import eval_chebyt, eval_gegenbauer, gammaln, xlogy
+from scipy.special import erf, eval_chebyt, eval_gegenbauer, gammaln, expit, xlogy
 
 __all__ = [
     "ball_indicator",
     "circle",
     "circle_angles",
     "near_parallel",
+    "generator",
+    "label_function",
     "normalize_rows",
     "orthonormal",
     "radial",
     "random_labels",
+    "register",
+    "register_labels",
     "separated_sphere",
     "sobolev_circle_target",
     "sphere",
@@ -852,10 +857,13 @@ def random_labels(n, *, seed, kind="sign"):
     return rng.standard_normal(n)
 
 
-def teacher_labels(X, *, width, seed):
+TEACHER_ACTIVATIONS = {"relu": lambda z: np.maximum(z, 0.0), "sigmoid": expit, "erf": erf}
+
+
+def teacher_labels(X, *, width, seed, activation="relu"):
     """Labels from a random two-layer ReLU teacher, scaled so that ``max |y_i| = 1``.
 
-    ``y_i = c · Σ_r a_r relu(w_rᵀ x_i)`` with ``w_r ~ N(0, I_d)``, ``a_r`` uniform on
+    ``y_i = c · Σ_r a_r σ(w_rᵀ x_i)`` (σ = relu, sigmoid or erf) with ``w_r ~ N(0, I_d)``, ``a_r`` uniform on
     ``{±1}`` (drawn in that order from ``default_rng(seed)``) and ``c`` the constant that
     makes the largest ``|y_i|`` equal to 1: labels a network of the student's own class can
     fit exactly, inside the bounded-label hypothesis ``|y_i| ≤ 1`` of Du et al. [1]_.
@@ -869,6 +877,7 @@ def teacher_labels(X, *, width, seed):
         Teacher width, ``width >= 1``.
     seed : int
         Non-negative seed for ``np.random.default_rng``.
+    activation : {"relu", "sigmoid", "erf"}, optional
 
     Returns
     -------
@@ -888,10 +897,12 @@ def teacher_labels(X, *, width, seed):
     """
     X = _check_matrix("X", X)
     width = _check_int("width", width, 1)
+    sigma = TEACHER_ACTIVATIONS[_check_choice("activation", activation,
+                                              tuple(TEACHER_ACTIVATIONS))]
     rng = _rng(seed)
     W = rng.standard_normal((width, X.shape[1]))
     a = 2.0 * rng.integers(0, 2, size=width).astype(np.float64) - 1.0
-    out = np.maximum(X @ W.T, 0.0) @ a
+    out = sigma(X @ W.T) @ a
     top = float(np.max(np.abs(out)))
     return np.ascontiguousarray(out / top if top > 0.0 else out)
 
@@ -958,3 +969,89 @@ def sobolev_circle_target(X, *, alpha, terms=4096, excess=0.05):
         stop = start + block
         out[start:stop] = np.cos(np.multiply.outer(phi[start:stop], k)) @ coefficients
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Data sets and labels of one's own
+
+_GENERATORS = {}
+_LABELS = {}
+# Built-in label functions of X a DataSpec may name (labels="function").
+_BUILTIN_LABELS = ("ball_indicator", "zonal_harmonic", "teacher_labels", "sobolev_circle_target")
+# Names of this module that are not data-set generators (n, d, *, seed, ...).
+_NOT_GENERATORS = ("random_labels", "teacher_labels", "ball_indicator", "zonal_harmonic",
+                   "sobolev_circle_target", "normalize_rows", "circle_angles",
+                   "sum_of_spheres_norm_density", "register", "register_labels", "generator",
+                   "label_function")
+
+
+def _reference(name, what):
+    """The callable a "package.module:function" reference names."""
+    module, _, attr = name.partition(":")
+    try:
+        target = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"{what} {name!r} cannot be imported: {exc}") from None
+    if not callable(target):
+        raise ValueError(f"{what} {name!r} is not callable")
+    return target
+
+
+def _check_name(name, what):
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{what} name must be a non-empty str, got {_describe(name)}")
+    if name in globals() or ":" in name:
+        raise ValueError(f"{what} name {name!r} is taken by checks.data or is a reference")
+    return name
+
+
+def register(name, fn):
+    """Register a data-set generator ``fn(n, d, *, seed, **options) -> X`` under ``name``, so a
+    ``DataSpec(kind=name, …)`` (and every record, sweep and search that names it) can use it.
+
+    A generator may also be named without registering, as ``"package.module:function"``.
+    Registering a name twice replaces the first (a re-imported module registers again).
+
+    Examples
+    --------
+    >>> register("two_clusters", lambda n, d, *, seed: sphere(n, d, seed=seed))
+    """
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {_describe(fn)}")
+    _GENERATORS[_check_name(name, "generator")] = fn
+
+
+def register_labels(name, fn):
+    """Register a label function ``fn(X, **options) -> y`` under ``name`` (a target function:
+    ``DataSpec(labels="function", label_options=(("target", name), …))``)."""
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {_describe(fn)}")
+    _LABELS[_check_name(name, "label function")] = fn
+
+
+def generator(name):
+    """The data-set generator a name stands for: a registered one, a ``"module:function"``
+    reference, or a generator of this module."""
+    if name in _GENERATORS:
+        return _GENERATORS[name]
+    if ":" in name:
+        return _reference(name, "generator")
+    fn = globals().get(name)
+    if fn is None or name.startswith("_") or name in _NOT_GENERATORS or not callable(fn):
+        known = sorted(set(_GENERATORS) | {n for n in __all__ if n not in _NOT_GENERATORS})
+        raise ValueError(f"data kind must name a generator ({', '.join(known)}), a registered "
+                         f"one, or a 'package.module:function' reference; got {name!r}")
+    return fn
+
+
+def label_function(name):
+    """The label function a name stands for: registered, a reference, or one of this module's
+    (ball_indicator, zonal_harmonic, teacher_labels, sobolev_circle_target)."""
+    if name in _LABELS:
+        return _LABELS[name]
+    if ":" in name:
+        return _reference(name, "label function")
+    if name in _BUILTIN_LABELS:
+        return globals()[name]
+    raise ValueError(f"label function must be one of {_BUILTIN_LABELS}, a registered one, or a "
+                     f"'package.module:function' reference; got {name!r}")

@@ -646,9 +646,10 @@ def theorem_markdown(report, figures):
     else:
         out += ["No threshold scan (the theorem has no width/step bound to scan against, or no "
                 "admissible relaxed instance).", ""]
-    ratio = tightest_ratio(report.verdicts["relaxed"])
+    relaxed = report.verdicts.get("relaxed")
+    ratio = None if relaxed is None else tightest_ratio(relaxed)
     if ratio is not None:
-        t_ = report.verdicts["relaxed"].tightest
+        t_ = relaxed.tightest
         out += [f"Relaxed run closest to failing: observed/bound = {ratio:.6g} at step "
                 f"{t_['step']} (seed {t_['seed']}, {t_['describe']}).", ""]
     out += _search_section(report)
@@ -719,6 +720,28 @@ def _performance_markdown(outdir):
                       "![bench.scaling](figures/bench.scaling.png)", ""])
 
 
+def write_pages(reports, outdir):
+    """Write the pages (and figures, search data) of ``reports`` under ``outdir``, no index: a
+    check on a user's data adds its page beside the report. Returns the paths written."""
+    outdir = Path(outdir)
+
+    def build(tmp):
+        (tmp / "figures").mkdir()
+        for report in reports:
+            _write_page(report, tmp)
+        return sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
+
+    return [outdir / p for p in _staged(outdir, build)]
+
+
+def _write_page(report, tmp):
+    figures = _figures(report, tmp / "figures")
+    _write_text(tmp / f"{slug(report.theorem.id)}.md", theorem_markdown(report, figures))
+    for name, array in search_data_files(report).items():
+        (tmp / name).parent.mkdir(exist_ok=True)
+        np.save(tmp / name, array)
+
+
 def write_report(reports, outdir, *, profile, seed):
     """Write README.md, one page per theorem and the figures under ``outdir``; returns the paths.
 
@@ -735,11 +758,7 @@ def write_report(reports, outdir, *, profile, seed):
         _write_text(tmp / "README.md", index_markdown(reports, profile=profile, seed=seed)
                     + _sweeps_markdown(phases) + _performance_markdown(outdir))
         for report in reports:
-            figures = _figures(report, figdir)
-            _write_text(tmp / f"{slug(report.theorem.id)}.md", theorem_markdown(report, figures))
-            for name, array in search_data_files(report).items():
-                (tmp / name).parent.mkdir(exist_ok=True)
-                np.save(tmp / name, array)
+            _write_page(report, tmp)
         return sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
 
     return [outdir / p for p in _staged(outdir, build)]
@@ -835,7 +854,7 @@ def _state_change(where, old, new, *, expected):
     return f"{where}: {old} → {new} ({why})"
 
 
-def compare_baseline(reports, path):
+def compare_baseline(reports, path, *, ids=None):
     """Regressions of ``reports`` against the baseline at ``path``, as readable strings.
 
     A regression: any verdict state that differs from the baseline (states have tolerance 0; a

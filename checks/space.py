@@ -22,7 +22,7 @@ A draw that cannot be built (a separation the generator cannot meet) becomes a `
 with its reason, which the search counts; it is never silently replaced.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import math
 
 import numpy as np
@@ -106,7 +106,8 @@ class SearchSpace:
     (its constants fix m, η and the steps from the draw's multiples); ``spec`` (optional) turns a
     drawn data set into the theorem's own DataSpec class (e.g. ball-indicator labels).
     ``width`` / ``step`` are None when the claim has no such hypothesis. ``fixed`` says in words
-    what the search holds fixed.
+    what the search holds fixed. ``with_data(spec)`` fixes the data set (a user's): the search
+    then draws only the width, the step size and the seeds.
     """
 
     n: tuple
@@ -122,6 +123,7 @@ class SearchSpace:
     label_range: tuple = (-1.0, 1.0)
     corners: tuple = ()
     notes: tuple = field(default_factory=tuple)
+    data: DataSpec | None = None    # a fixed data set (a user's): only m, η and seeds are drawn
 
     def __post_init__(self):
         if not (1 <= self.n[0] <= self.n[1]) or not (1 <= self.d[0] <= self.d[1]):
@@ -143,6 +145,12 @@ class SearchSpace:
         if self.seeds < 1:
             raise ValueError(f"seeds must be ≥ 1, got {self.seeds}")
 
+    def with_data(self, spec):
+        """This space on one fixed data set: n, d, families, labels and corners no longer drawn."""
+        return replace(self, data=spec, n=(spec.n, spec.n), d=(spec.d, spec.d), corners=(),
+                       fixed=(self.fixed + "; " if self.fixed else "") + "the data set "
+                             + spec.describe())
+
     def to_dict(self):
         return dict(n=list(self.n), d=list(self.d),
                     families=[f.describe() for f in self.families], labels=list(self.labels),
@@ -151,7 +159,8 @@ class SearchSpace:
                     step=None if self.step is None else list(self.step),
                     seeds_per_example=self.seeds, fixed=self.fixed, notes=list(self.notes),
                     corners=[dict(data=c.spec.describe(), width=c.width, step=c.step, why=c.why)
-                             for c in self.corners])
+                             for c in self.corners],
+                    data=None if self.data is None else self.data.to_dict())
 
     def describe(self):
         """The space in a few lines, for pages and the command line."""
@@ -189,6 +198,8 @@ class SearchSpace:
         return st.composite(lambda draw: self._draw(draw, st, theorem, mode))()
 
     def _draw(self, draw, st, theorem, mode):
+        if self.data is not None:
+            return self._draw_run(draw, st, theorem, mode, self.data)
         n = draw(st.integers(*self.n), label="n")
         d = draw(st.integers(*self.d), label="d")
         families = [f for f in self.families if not (f.at_most_d and n > d)]
@@ -220,6 +231,10 @@ class SearchSpace:
             spec.arrays()
         except ValueError as exc:
             return Rejected(f"{family.kind}: generator cannot meet its parameters", str(exc))
+        return self._draw_run(draw, st, theorem, mode, spec)
+
+    def _draw_run(self, draw, st, theorem, mode, spec):
+        """The width multiple, step fraction and seeds for a data set, then the Instance."""
         width = draw(st.floats(*self.width), label="width multiple") if self.width else 1.0
         step = draw(st.floats(*self.step), label="step fraction") if self.step else 1.0
         first = draw(st.integers(0, MAX_SEED), label="first seed")

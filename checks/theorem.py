@@ -10,7 +10,10 @@ Data flows one way: Instance → Problem (arrays) → constants → hypotheses �
 
 from dataclasses import dataclass, field, replace
 import hashlib
+import importlib
+import importlib.metadata
 import math
+import sys
 from typing import Callable
 
 import numpy as np
@@ -38,11 +41,13 @@ class Citation:
         return f"{self.authors} ({self.year}), \"{self.title}\"{arxiv}, {self.where}"
 
 
-# Labels a DataSpec can draw: random laws of ``checks.data.random_labels``, a random teacher network
-# (``checks.data.teacher_labels``), or explicit values carried by the spec.
-LABEL_LAWS = datasets.LABEL_KINDS + ("teacher", "explicit")
-# Width of the teacher network behind "teacher" labels: a few neurons make a smooth target that a
-# wide student fits easily, the opposite corner from random signs.
+# Labels a DataSpec can give: random laws of ``checks.data.random_labels``, a random teacher network
+# (``checks.data.teacher_labels``; label_options width, activation), a target function of X
+# ("function": label_options target = a registered name, a "module:function" reference or one of
+# checks.data's, plus its keyword arguments), explicit values carried by the spec, or a file.
+LABEL_LAWS = datasets.LABEL_KINDS + ("teacher", "function", "explicit", "file")
+# Width of the teacher network behind "teacher" labels by default: a few neurons make a smooth
+# target that a wide student fits easily, the opposite corner from random signs.
 TEACHER_WIDTH = 4
 
 
@@ -56,19 +61,65 @@ def content_hash(*arrays):
     return digest.hexdigest()[:16]
 
 
+def _hashable(value):
+    """JSON lists back to tuples (a spec is frozen and hashable)."""
+    return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
+
+
+def _from_file(options, what, shape):
+    """The array a "file" spec names, checked against the shape and content hash recorded."""
+    from checks import datafiles
+
+    array = datafiles.load(options["path"], what)
+    if array.shape != shape:
+        raise ValueError(f"{what} file {options['path']!r} has shape {array.shape}, recorded "
+                         f"{shape}")
+    if content_hash(array) != options["sha256"]:
+        raise ValueError(f"{what} file {options['path']!r} changed since it was recorded "
+                         f"(sha256 {content_hash(array)}, recorded {options['sha256']})")
+    return array
+
+
+def file_spec(X_path, y_path=None, *, labels="sign", label_seed=0):
+    """A DataSpec for a user's files: inputs from ``X_path``, labels from ``y_path`` (or a random
+    law when None), both named by path and content hash. Raises ValueError for an unusable
+    file, labels of the wrong length, or inputs that are not a 2-D (n, d) array."""
+    from checks import datafiles
+
+    X = datafiles.load(X_path, "data")
+    if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
+        raise ValueError(f"data file {str(X_path)!r} must hold an (n, d) array, got shape "
+                         f"{X.shape}")
+    options = (("path", str(X_path)), ("sha256", content_hash(X)))
+    if y_path is None:
+        return DataSpec("file", n=X.shape[0], d=X.shape[1], seed=0, options=options,
+                        labels=labels, label_seed=label_seed)
+    y = datafiles.load(y_path, "labels")
+    if y.ndim != 1 or y.shape[0] != X.shape[0]:
+        raise ValueError(f"labels file {str(y_path)!r} must hold {X.shape[0]} labels (one per "
+                         f"row of {str(X_path)!r}), got shape {y.shape}")
+    return DataSpec("file", n=X.shape[0], d=X.shape[1], seed=0, options=options, labels="file",
+                    label_options=(("path", str(y_path)), ("sha256", content_hash(y))))
+
+
 # DataSpec subclasses by the label law they add (filled by DataSpec.__init_subclass__).
 _SPEC_CLASSES = {}
 
 
 @dataclass(frozen=True)
 class DataSpec:
-    """A reproducible data set: a generator of ``checks.data`` by name, its arguments, and labels.
+    """A reproducible data set: where its inputs come from, and its labels.
 
-    ``kind`` names a function of ``checks.data`` taking (n, d, seed=…, **options), or is "points":
-    the rows given in ``points`` (a tuple of row tuples, e.g. drawn by the search). ``labels`` is a
-    law of ``LABEL_LAWS``: "sign", "gaussian" or "uniform" (``random_labels`` with ``label_seed``),
-    "teacher" (``teacher_labels`` of width ``TEACHER_WIDTH`` with ``label_seed``) or "explicit"
-    (the values in ``values``). Explicit data are named by a content hash in descriptions.
+    ``kind`` is a generator (a function of ``checks.data``, a name registered with
+    ``checks.data.register``, or a ``"package.module:function"`` reference) called as
+    (n, d, seed=…, **options); "points", the rows given in ``points`` (a tuple of row tuples, e.g.
+    drawn by the search); or "file", a user's file (options ``path`` and ``sha256``, the content
+    hash it must still have). ``labels`` is a law of ``LABEL_LAWS``: "sign", "gaussian" or
+    "uniform" (``random_labels`` with ``label_seed``), "teacher" (``teacher_labels`` with
+    ``label_seed``; ``label_options`` width, activation), "function" (a target function of X,
+    ``label_options`` target and its arguments), "explicit" (the values in ``values``) or "file"
+    (``label_options`` path and sha256). Explicit and file data are named by a content hash in
+    descriptions and records.
     """
 
     kind: str
@@ -80,6 +131,7 @@ class DataSpec:
     label_seed: int = 0
     points: tuple = ()
     values: tuple = ()
+    label_options: tuple = ()
 
     def __post_init__(self):
         if self.labels not in LABEL_LAWS + ("ball_indicator",):
@@ -93,18 +145,26 @@ class DataSpec:
     def inputs(self):
         if self.kind == "points":
             return np.array(self.points, dtype=np.float64)
-        make = getattr(datasets, self.kind, None)
-        if make is None or self.kind.startswith("_") or self.kind in ("random_labels",
-                                                                       "teacher_labels"):
-            raise ValueError(f"data kind must name a generator in checks.data or be 'points', "
-                             f"got {self.kind!r}")
+        if self.kind == "file":
+            return _from_file(dict(self.options), "data", (self.n, self.d))
+        make = datasets.generator(self.kind)
         return make(self.n, self.d, seed=self.seed, **dict(self.options))
 
     def label_values(self, X):
+        opts = dict(self.label_options)
         if self.labels == "explicit":
             return np.array(self.values, dtype=np.float64)
+        if self.labels == "file":
+            return _from_file(opts, "labels", (self.n,))
         if self.labels == "teacher":
-            return datasets.teacher_labels(X, width=TEACHER_WIDTH, seed=self.label_seed)
+            return datasets.teacher_labels(X, width=opts.get("width", TEACHER_WIDTH),
+                                           seed=self.label_seed,
+                                           activation=opts.get("activation", "relu"))
+        if self.labels == "function":
+            target = opts.pop("target", None)
+            if target is None:
+                raise ValueError("labels='function' needs label_options with a 'target'")
+            return np.asarray(datasets.label_function(target)(X, **opts), dtype=np.float64)
         return datasets.random_labels(self.n, seed=self.label_seed, kind=self.labels)
 
     def arrays(self):
@@ -119,19 +179,32 @@ class DataSpec:
 
     def describe(self):
         opts = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
-                         for k, v in self.options)
+                         for k, v in self.options if k != "sha256")
         if self.kind == "points":
             head = f"points(n={self.n}, d={self.d}, sha256={content_hash(self.points)}"
+        elif self.kind == "file":
+            head = f"file(n={self.n}, d={self.d}, sha256={dict(self.options)['sha256']}"
         else:
             head = f"{self.kind}(n={self.n}, d={self.d}, seed={self.seed}"
-        labels = (f"explicit[sha256={content_hash(self.values)}]" if self.labels == "explicit"
-                  else f"{self.labels}[{self.label_seed}]")
+        lopts = dict(self.label_options)
+        if self.labels == "explicit":
+            labels = f"explicit[sha256={content_hash(self.values)}]"
+        elif self.labels == "file":
+            labels = f"file[{lopts['path']}, sha256={lopts['sha256']}]"
+        elif self.labels == "function":
+            labels = "function[" + ", ".join(f"{k}={v}" for k, v in self.label_options) + "]"
+        else:
+            labels = f"{self.labels}[{self.label_seed}]" + (
+                "(" + ", ".join(f"{k}={v}" for k, v in self.label_options) + ")"
+                if self.label_options else "")
         return head + (f", {opts}" if opts else "") + f"), labels={labels}"
 
     def to_dict(self):
         out = dict(kind=self.kind, n=self.n, d=self.d, seed=self.seed,
                    options=[list(o) for o in self.options], labels=self.labels,
                    label_seed=self.label_seed)
+        if self.label_options:
+            out["label_options"] = [list(o) for o in self.label_options]
         if self.kind == "points":
             out.update(points=[list(r) for r in self.points], sha256=content_hash(self.points))
         if self.labels == "explicit":
@@ -153,7 +226,9 @@ class DataSpec:
                    options=tuple(tuple(o) for o in d.get("options", ())),
                    labels=d.get("labels", "sign"), label_seed=d.get("label_seed", 0),
                    points=tuple(tuple(float(v) for v in r) for r in d.get("points", ())),
-                   values=tuple(float(v) for v in d.get("values", ())), **extra)
+                   values=tuple(float(v) for v in d.get("values", ())),
+                   label_options=tuple(_hashable(o) for o in d.get("label_options", ())),
+                   **extra)
 
 
 def power_of_two_at_least(x):
@@ -476,24 +551,67 @@ def diverged_evidence(run):
 
 
 _REGISTRY: dict = {}
+# The module that registered each claim: what --only-module and the pytest plugin select by.
+_ORIGIN: dict = {}
+# Installed packages register claims through this entry-point group (each entry point names a
+# module that registers its claims when imported).
+ENTRY_POINT_GROUP = "gdproofs.theorems"
+_ENTRY_POINTS_LOADED = []
 
 
-def register(theorem, variants=(), ablations=()):
+def register(theorem, variants=(), ablations=(), *, module=None):
     """Add a theorem to the registry with its planted false variants (which the engine must
     refute) and its ablations (a hypothesis dropped, to see whether it is empirically needed: the
-    verdict is a finding either way). Returns the theorem."""
+    verdict is a finding either way). Returns the theorem.
+
+    ``module`` is the module the claim belongs to (default: the caller's), which
+    ``module_ids`` and ``gdproofs … --only-module`` select by.
+    """
     if theorem.id in _REGISTRY:
         raise ValueError(f"a theorem with id {theorem.id!r} is already registered")
     for a in ablations:
         if a.ablation is None:
             raise ValueError(f"ablation {a.id} must name the hypothesis it drops")
     _REGISTRY[theorem.id] = (theorem, tuple(variants), tuple(ablations))
+    _ORIGIN[theorem.id] = module or sys._getframe(1).f_globals.get("__name__", "")
     return theorem
+
+
+def load_module(name):
+    """Import a module of one's own claims (it registers them when imported); returns the ids
+    of the claims it registered. Raises ValueError when the module cannot be imported."""
+    _load_library()
+    try:
+        importlib.import_module(name)
+    except ImportError as exc:
+        raise ValueError(f"theorem module {name!r} cannot be imported: {exc}") from None
+    return module_ids(name)
+
+
+def module_ids(name):
+    """The ids of the claims registered by module ``name`` (or by its submodules)."""
+    _load_library()
+    return [tid for tid, origin in _ORIGIN.items()
+            if origin == name or origin.startswith(name + ".")]
+
+
+def _load_entry_points():
+    """Import every module an installed package names in the ``gdproofs.theorems`` group."""
+    if _ENTRY_POINTS_LOADED:
+        return
+    _ENTRY_POINTS_LOADED.append(True)
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            ep.load()
+        except Exception as exc:  # any error of a third party's module: named, not swallowed
+            raise ValueError(f"entry point {ep.name!r} = {ep.value!r} of group "
+                             f"{ENTRY_POINT_GROUP!r} failed to load: {exc}") from exc
 
 
 def _load_library():
     import theorems  # noqa: F401 - importing registers the library
     theorems.load_all()
+    _load_entry_points()
 
 
 def all_theorems():
