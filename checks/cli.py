@@ -38,7 +38,9 @@ import numpy as np
 from checks import bench, engine, report, search, shards, suite, sweep
 from checks.report import slug
 from checks.study import Study
-from checks.theorem import MODES, Problem, all_theorems, get, planted_variants
+from checks.space import Draw
+from checks.theorem import (MODES, Problem, all_theorems, file_spec, get, load_module,
+                            module_ids, planted_variants)
 
 PROG = "gdproofs"
 
@@ -92,11 +94,19 @@ def build_parser():
                      "networks, as executable checks with verdicts.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     profiles = sorted(engine.PROFILES)
+    # Claims of one's own: modules that register them when imported (checks.theorem.register).
+    own = argparse.ArgumentParser(add_help=False)
+    own.add_argument("--module", action="append", default=[], metavar="MODULE",
+                     help="import this module of your own claims first (repeatable)")
 
-    p = sub.add_parser("list", help="the theorems, their fidelity, citation and planted variants")
+    p = sub.add_parser("list", parents=[own],
+                       help="the theorems, their fidelity, citation and planted variants")
+    p.add_argument("--only-module", action="append", default=[], metavar="MODULE",
+                   help="list only the claims this module registers (repeatable)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("check", help="check one theorem (or planted variant 'id:suffix')")
+    p = sub.add_parser("check", parents=[own],
+                       help="check one theorem (or planted variant 'id:suffix')")
     p.add_argument("id", metavar="ID")
     p.add_argument("--mode", choices=MODES, default=None,
                    help="default: relaxed; for a planted variant, the mode it is refuted in")
@@ -104,16 +114,26 @@ def build_parser():
     p.add_argument("--seed", type=_nonnegative_int, default=0)
     p.add_argument("--search", action="store_true",
                    help="also run the hypothesis counterexample search")
+    p.add_argument("--data", metavar="X.npy",
+                   help="check on your inputs (.npy, .npz[:key] or .csv), shape (n, d)")
+    p.add_argument("--labels", metavar="y.npy",
+                   help="with --data: your labels, shape (n,); default random ±1 (seed 0)")
+    p.add_argument("--out", default="reports",
+                   help="with --data: where the page for your data is written (default: reports)")
     p.add_argument("--json", action="store_true", help="print the verdict as JSON")
 
-    p = sub.add_parser("requirements", help="the theorem's constants and bounds on your data")
+    p = sub.add_parser("requirements", parents=[own],
+                       help="the theorem's constants and bounds on your data")
     p.add_argument("id", metavar="ID")
     p.add_argument("--data", required=True, metavar="X.npy", help="inputs, shape (n, d)")
     p.add_argument("--labels", metavar="y.npy", help="labels, shape (n,); default zeros")
     p.add_argument("--delta", type=_probability, help="failure probability δ of the claim")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("run", help="check every theorem and write the report")
+    p = sub.add_parser("run", parents=[own], help="check every theorem and write the report")
+    p.add_argument("--only-module", action="append", default=[], metavar="MODULE",
+                   help="check only the claims this module registers (it is imported; "
+                        "repeatable)")
     p.add_argument("--profile", choices=profiles, default="ci")
     p.add_argument("--seed", type=_nonnegative_int, default=0)
     p.add_argument("--out", default="reports", help="report directory (default: reports)")
@@ -123,7 +143,8 @@ def build_parser():
     p.add_argument("--ids", nargs="+", metavar="ID", help="check only these theorems")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
 
-    p = sub.add_parser("sweep", help="a width × step-size phase diagram of one theorem")
+    p = sub.add_parser("sweep", parents=[own],
+                       help="a width × step-size phase diagram of one theorem")
     p.add_argument("id", metavar="ID")
     p.add_argument("--grid", action="append", required=True, metavar="SPEC",
                    help="'m=2^4..2^14', 'eta=1e-3..1:8' (log-spaced) or 'eta=0.1,0.2'; "
@@ -139,7 +160,8 @@ def build_parser():
                         "'distributed')")
     p.add_argument("--out", default="reports", help="report directory (default: reports)")
     p.add_argument("--json", action="store_true", help="print the cells as JSON")
-    p = sub.add_parser("search", help="K independently seeded counterexample searches at once")
+    p = sub.add_parser("search", parents=[own],
+                       help="K independently seeded counterexample searches at once")
     p.add_argument("id", metavar="ID")
     p.add_argument("--mode", choices=MODES, default=None,
                    help="default: relaxed; for a planted variant, the mode it is refuted in")
@@ -170,6 +192,7 @@ def main(argv=None):
                "bench": cmd_bench}[args.command]
     out = sys.stdout
     try:
+        _load_modules(args)
         # With --json, stdout is the JSON document alone: whatever a library prints while
         # checking (hypothesis reports a falsifying example, for one) goes to stderr.
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
@@ -181,6 +204,29 @@ def main(argv=None):
     else:
         out.write(payload)
     return status
+
+
+def _load_modules(args):
+    """Import the modules of --module and --only-module (each registers its claims), from the
+    installed packages or, as ``python -m`` would, the current directory."""
+    names = getattr(args, "module", []) + getattr(args, "only_module", [])
+    if names and os.getcwd() not in sys.path:
+        sys.path.append(os.getcwd())
+    for name in names:
+        try:
+            load_module(name)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+
+
+def _only_ids(args):
+    """The claim ids of --only-module's modules, or None when not given."""
+    if not getattr(args, "only_module", []):
+        return None
+    ids = [tid for name in args.only_module for tid in module_ids(name)]
+    if not ids:
+        raise InputError(f"--only-module {', '.join(args.only_module)}: no claim registered")
+    return ids
 
 
 def _fail(exc):
@@ -201,7 +247,10 @@ def _theorem(theorem_id):
 
 def cmd_list(args):
     rows = []
+    only = _only_ids(args)
     for t in all_theorems():
+        if only is not None and t.id not in only:
+            continue
         study = isinstance(t, Study)
         space = getattr(t, "space", None)
         rows.append(dict(id=t.id, kind="study" if study else "theorem", title=t.title,
@@ -250,6 +299,10 @@ def cmd_check(args):
     if args.search and not search.searchable(theorem):
         raise InputError(f"--search: {theorem.id} declares no search space: "
                          f"{theorem.unsearched or 'no reason given'}")
+    if args.data is not None:
+        return _check_on_data(theorem, mode, args)
+    if args.labels is not None:
+        raise InputError("--labels needs --data (the inputs the labels belong to)")
     verdict = engine.check(theorem, mode=mode, profile=args.profile, seed=args.seed,
                            do_search=args.search, progress=True)
     status = 1 if verdict.state == engine.VIOLATED else 0
@@ -261,8 +314,76 @@ def cmd_check(args):
         f"counterexample saved to {search.STORE}\n" if saved else "")
 
 
+def on_data(theorem, mode, spec, profile):
+    """``theorem`` with one instance: the data set ``spec`` at the (relaxed) width and step bounds
+    the theorem's own space builds for it (``SearchSpace.instance``), the profile's seeds from the
+    base seed; its space fixed to that data set. The id becomes ``ID@<content hash>``, so records
+    and pages name the data."""
+    if theorem.space is None:
+        raise InputError(f"{theorem.id} declares no search space, so it has no rule to build an "
+                         f"instance on other data: {theorem.unsearched or 'no reason given'}")
+
+    def instances(t, m, p, seed):
+        seeds = tuple(range(seed * 100_000, seed * 100_000 + p.seeds))
+        return [theorem.space.instance(theorem, m, Draw(spec, 1.0, 1.0, seeds))]
+
+    try:
+        instances(theorem, mode, profile, 0)
+    except (ValueError, ArithmeticError) as exc:
+        raise InputError(f"{theorem.id}'s constants are undefined on {spec.describe()}: "
+                         f"{exc}") from None
+    digest = dict(spec.options).get("sha256", "")
+    return replace(theorem, id=f"{theorem.id}@{digest}", instances=instances,
+                   space=theorem.space.with_data(spec))
+
+
+def _data_record(spec):
+    X = dict(spec.options)
+    out = dict(file=X["path"], sha256=X["sha256"], n=spec.n, d=spec.d, labels=spec.labels)
+    if spec.labels == "file":
+        y = dict(spec.label_options)
+        out.update(labels_file=y["path"], labels_sha256=y["sha256"])
+    else:
+        out.update(label_seed=spec.label_seed)
+    return out
+
+
+def _check_on_data(theorem, mode, args):
+    """``check ID --data X [--labels y]``: the theorem on a user's data set, and a page for it."""
+    try:
+        spec = file_spec(args.data, args.labels)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    profile = engine.get_profile(args.profile)
+    target = on_data(theorem, mode, spec, profile)
+    out = Path(args.out)
+    _check_writable(out, args.out)
+    verdict = engine.check(target, mode=mode, profile=profile, seed=args.seed,
+                           do_search=args.search, progress=True)
+    written = report.write_pages([suite.TheoremReport(target, {mode: verdict}, [])], out)
+    page = next(p for p in written if p.suffix == ".md")
+    status = 1 if verdict.state == engine.VIOLATED else 0
+    record = _data_record(spec)
+    if args.json:
+        return status, dict(verdict.to_dict(), seed=args.seed, data=record, page=str(page))
+    lines = [_verdict_text(target, verdict, args.seed).rstrip("\n"),
+             f"data: {record['file']} (n = {spec.n}, d = {spec.d}, sha256 {record['sha256']}); "
+             + (f"labels: {record['labels_file']} (sha256 {record['labels_sha256']})"
+                if spec.labels == "file" else "labels: random ±1 (seed 0; give --labels for "
+                                              "yours)")]
+    for r in verdict.results:
+        lines.append(f"instance: {r.instance.describe()}")
+        lines += [f"  hypothesis {name}: margin {report.fmt(m, 4)} "
+                  f"{'holds' if m >= 1.0 else 'FAILS'}" for name, m in r.margins.items()]
+    lines.append(f"page: {page}")
+    return status, "\n".join(lines) + "\n"
+
+
 def _check_study(study, args):
     """``check`` on a Study: its measurement in the mode asked (default: its planted mode)."""
+    if args.data is not None or args.labels is not None:
+        raise InputError(f"--data does not apply to {study.id}: a study measures data of its own "
+                         f"design")
     mode = args.mode or study.planted_mode
     if mode not in study.modes:
         raise InputError(f"--mode {mode!r} does not apply to {study.id}, a study with modes "
@@ -530,6 +651,9 @@ def cmd_run(args):
                 raise InputError(f"--ids takes theorem ids, not planted variants ({theorem_id}); "
                                  f"a theorem's variants are checked with it")
         ids = list(dict.fromkeys(args.ids))
+    only = _only_ids(args)
+    if only is not None:
+        ids = [i for i in (ids or only) if i in only]
     if args.compare is not None:
         try:
             report.load_baseline(args.compare)
@@ -589,7 +713,7 @@ def cmd_search(args):
     try:
         merged = shards.search_shards(theorem, mode=mode, profile=args.profile, seed=args.seed,
                                       shards=args.shards, scheduler=scheduler,
-                                      store=out / "counterexamples.json")
+                                      store=out / "counterexamples.json", modules=args.module)
     except sweep.SchedulerError as exc:
         raise InputError(f"--scheduler {scheduler}: {exc}") from None
     status = 1 if merged.confirmed or merged.errors else 0

@@ -17,15 +17,18 @@ import numba
 
 from checks import engine, search, sweep
 from checks.runs import _finite_or_str
-from checks.theorem import Instance, get
+from checks.theorem import Instance, get, load_module
 
 
-def run_shard(theorem_id, mode, profile, seed, shard):
+def run_shard(theorem_id, mode, profile, seed, shard, modules=()):
     """Worker entry point: one search of a registered claim, as a plain dict (picklable).
 
-    A shard runs on one numba thread: the shards already share the cores (see
+    ``modules`` are the user's claim modules to import first (a worker starts with the library
+    only). A shard runs on one numba thread: the shards already share the cores (see
     ``checks.sweep._run_cell``); the bits do not depend on it.
     """
+    for name in modules:
+        load_module(name)
     before = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
@@ -65,14 +68,14 @@ class ShardedSearch:
                     unconfirmed=self.unconfirmed, saved=self.saved)
 
 
-def _local(theorem_id, mode, profile, seed, shards, work=run_shard):
+def _local(theorem_id, mode, profile, seed, shards, work=run_shard, modules=()):
     """Each shard in a spawn process pool of its own (numba's threading layer is not fork-safe),
     all K running at once; a dead process breaks its own pool only. ``work`` is the shard's
     entry point (``run_shard``; tests pass one that dies)."""
     context = multiprocessing.get_context("spawn")
     pools = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(shards)]
     try:
-        futures = [pool.submit(work, theorem_id, mode, profile, seed, k)
+        futures = [pool.submit(work, theorem_id, mode, profile, seed, k, modules)
                    for k, pool in enumerate(pools)]
         for k, future in enumerate(futures):
             try:
@@ -84,7 +87,7 @@ def _local(theorem_id, mode, profile, seed, shards, work=run_shard):
             pool.shutdown(cancel_futures=True)
 
 
-def _dask(theorem_id, mode, profile, seed, shards, address):
+def _dask(theorem_id, mode, profile, seed, shards, address, modules=()):
     distributed = sweep._import_distributed()
     try:
         client = distributed.Client(address, timeout=sweep.CONNECT_TIMEOUT)
@@ -93,7 +96,8 @@ def _dask(theorem_id, mode, profile, seed, shards, address):
                                    f"{exc}") from exc
     with client:
         # pure=False: a shard is run, never answered from a result held for another client.
-        futures = [client.submit(run_shard, theorem_id, mode, profile, seed, k, pure=False)
+        futures = [client.submit(run_shard, theorem_id, mode, profile, seed, k, modules,
+                                 pure=False)
                    for k in range(shards)]
         for k, future in enumerate(futures):
             try:
@@ -102,11 +106,13 @@ def _dask(theorem_id, mode, profile, seed, shards, address):
                 yield k, None, f"{type(exc).__name__}: {exc}"
 
 
-def search_shards(theorem, *, mode, profile, seed=0, shards=2, scheduler=None, store=None):
+def search_shards(theorem, *, mode, profile, seed=0, shards=2, scheduler=None, store=None,
+                  modules=()):
     """Run ``shards`` searches of ``theorem`` (a registered claim) at once and merge them.
 
     Candidates are confirmed here on fresh seeds; confirmed ones are saved to ``store`` (the
-    counterexample store, ``checks.search.STORE`` by default). Raises ValueError when the claim
+    counterexample store, ``checks.search.STORE`` by default); ``modules`` are imported in each
+    worker first (a user's claims). Raises ValueError when the claim
     declares nothing to search, ``sweep.SchedulerError`` when the scheduler cannot be used.
     """
     if not search.searchable(theorem):
@@ -115,8 +121,9 @@ def search_shards(theorem, *, mode, profile, seed=0, shards=2, scheduler=None, s
     profile = engine.get_profile(profile)
     get(theorem.id)  # workers look the claim up by id: it must be registered
     merged = ShardedSearch(theorem.id, mode, profile.name, seed)
-    runs = (_dask(theorem.id, mode, profile.name, seed, shards, scheduler) if scheduler
-            else _local(theorem.id, mode, profile.name, seed, shards))
+    runs = (_dask(theorem.id, mode, profile.name, seed, shards, scheduler, tuple(modules))
+            if scheduler else _local(theorem.id, mode, profile.name, seed, shards,
+                                     modules=tuple(modules)))
     for k, result, error in runs:
         if error is not None:
             merged.errors.append((k, error))

@@ -1,7 +1,11 @@
-"""The README's user-defined theorem example runs and its claim holds."""
+"""The README's examples run: the user-defined theorem and study hold, and the package of one's own
+is checked from the command line and by pytest."""
 
-import re
+import os
 from pathlib import Path
+import re
+import subprocess
+import sys
 
 from checks import engine
 
@@ -51,3 +55,29 @@ def test_readme_study_example_holds_and_its_planted_order_is_refuted(capsys):
     assert namespace["verdict"].state == engine.HOLDS
     assert capsys.readouterr().out.startswith("HOLDS")
     assert engine.check(namespace["planted"], mode="relaxed").state == engine.VIOLATED
+
+
+def _package(tmp_path):
+    """The README's package of one's own, written to a fresh directory."""
+    (tmp_path / "mypkg").mkdir()
+    (tmp_path / "mypkg" / "__init__.py").write_text("")
+    (tmp_path / "mypkg" / "claims.py").write_text(_example_block("mypkg.outer_descent"))
+    commands = re.search(r"From the directory that holds `mypkg/`:\n\n```bash\n(.*?)```",
+                         README.read_text(), flags=re.S).group(1)
+    return [line.split("#")[0].split() for line in commands.strip().splitlines()]
+
+
+def test_readme_package_of_ones_own_is_checked_by_the_cli_and_by_pytest(tmp_path):
+    check, run, pytest_run = _package(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    for argv, expected in ((check, "HOLDS"), (run, "planted refuted 1/1"),
+                           (pytest_run + ["-p", "no:cacheprovider"], "3 passed")):
+        if argv[0] == "gdproofs":
+            argv = [sys.executable, "-m", "checks.cli"] + argv[1:]
+        elif argv[0] == "python3":
+            argv = [sys.executable] + argv[1:]
+        done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert expected in done.stdout, done.stdout
+    assert (tmp_path / "my-report" / "mypkg.outer_descent.md").exists()

@@ -128,8 +128,8 @@ def test_rejections_are_counted_with_their_reasons():
 
 
 def test_a_claim_without_a_space_cannot_be_searched():
-    study = get("welper2024.gd_vs_flow")
-    with pytest.raises(ValueError, match="declares no search space: a code-consistency"):
+    study = get("safran_lee2022.clip_ablation")
+    with pytest.raises(ValueError, match="declares no search space: an illustration"):
         search.search(study, mode="relaxed", profile=SMALL)
     with pytest.raises(ValueError, match="declares no search space"):
         engine.check(study, mode="relaxed", do_search=True)
@@ -259,7 +259,7 @@ def test_a_dead_shard_loses_only_itself():
         [(0, True), (1, False)]
 
 
-def _die_on_shard_one(theorem_id, mode, profile, seed, shard):
+def _die_on_shard_one(theorem_id, mode, profile, seed, shard, modules):
     if shard == 1:
         os._exit(3)   # the process dies as if killed
     return dict(shard=shard)
@@ -291,9 +291,9 @@ def _cli(args, capsys):
 
 
 def test_check_search_on_a_claim_without_a_space_exits_2(capsys):
-    status, out, err = _cli(["check", "welper2024.gd_vs_flow", "--search"], capsys)
+    status, out, err = _cli(["check", "safran_lee2022.clip_ablation", "--search"], capsys)
     assert status == 2 and not out
-    assert "declares no search space: a code-consistency check" in err
+    assert "declares no search space: an illustration" in err
 
 
 def test_check_search_json_reports_examples_rejections_and_the_tightest(capsys):
