@@ -411,7 +411,7 @@ def index_markdown(reports, *, profile, seed):
            f"identities, comparisons) are one measurement each; their pages say what their "
            f"literal and relaxed forms are, and — marks a mode a study does not have.", "",
            _table(["theorem", "fidelity", "citation", "literal", "relaxed", "planted refuted",
-                   "tightness (bound/needed)", "search (relaxed)"],
+                   "tightness (bound/needed)", "search"],
                   [[f"[{r['id']}]({slug(r['id'])}.md)",
                     f"{FIDELITY_MARKS[r['fidelity']]} {r['fidelity']}", r["citation"],
                     r["literal"], r["relaxed"], r["planted"], _ratio_cell(r), r["search"]]
@@ -516,8 +516,8 @@ def _search_section(report):
             out += [f"**{mode}**: " + (verdict.search_note or "not searched") + ".", ""]
             continue
         out += [f"**{mode}**: {found.examples} examples drawn, {found.ran} run "
-                f"({found.runs} GD runs), {found.rejections} rejected before any run, "
-                f"{found.elapsed:.1f} s (seed {found.seed}).", ""]
+                f"({found.runs} GD runs), {found.rejections} rejected before any run "
+                f"(seed {found.seed}).", ""]
         if found.rejected:
             out += [_table(["rejected because", "count", "first instance"],
                            [[why, str(k), found.rejection_detail.get(why, "")]

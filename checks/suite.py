@@ -157,12 +157,13 @@ def summary_rows(reports):
 
 
 def search_cell(report):
-    """The relaxed search in a few words: examples, rejections, the tightest margin or the
+    """The relaxed (or a study's only) search in a few words: examples, rejections, the tightest margin or the
     counterexample; why nothing was searched when the claim has no space."""
     t = report.theorem
     if not search.searchable(t):
         return "not searched"
-    verdict = report.verdicts.get("relaxed")
+    # The relaxed search, or a study's only mode (a literal identity).
+    verdict = report.verdicts.get("relaxed") or next(iter(report.verdicts.values()), None)
     found = verdict.search if verdict is not None else None
     if found is None:
         return verdict.search_note if verdict is not None and verdict.search_note else "—"
