@@ -174,7 +174,6 @@ def search(theorem, *, mode, profile, seed=0, shard=0):
     result = SearchResult(theorem.id, mode, profile.name, seed, shard,
                           space=None if space is None else space.to_dict())
     started = time.perf_counter()
-    seen = {}
     budget = getattr(profile, "example_budget", profile.budget)
     shrink_budget = max(SHRINK_PROBES_MIN, profile.search_examples // SHRINK_EXAMPLES_PER_PROBE)
 
@@ -217,25 +216,8 @@ def search(theorem, *, mode, profile, seed=0, shard=0):
         # of the time, and stopping the search there would end it on noise.
         return float(w.score), r.judgement.state == "REFUTED"
 
-    failing = set()
-    spent = [0]   # new instances run since the first failure (shrinking)
-
-    def probe(instance):
-        if instance not in seen:
-            if failing and spent[0] >= shrink_budget:
-                return  # the shrinking budget is spent: new instances are not run
-            spent[0] += bool(failing)
-            seen[instance] = evaluate(instance)
-        outcome = seen[instance]
-        if outcome is None:
-            return
-        score, failed = outcome
-        target(min(score, TARGET_CAP), label="violation score")
-        if failed:
-            failing.add(instance)
-            raise FoundCandidate(instance, score)
-
-    test = given(strategy)(probe)
+    probe = _Probe(evaluate, shrink_budget, key=lambda instance: instance)
+    test = given(strategy)(probe.body())
     for corner in () if space is None else space.corner_instances(theorem, mode):
         test = example(corner)(test)
     test = hypothesis_seed(search_seed(theorem.id, mode, seed, shard))(
@@ -245,9 +227,43 @@ def search(theorem, *, mode, profile, seed=0, shard=0):
     except FoundCandidate as found:
         result.candidate = found.instance
         result.candidate_score = found.score
-    result.failing_examples = len(failing)
+    result.failing_examples = len(probe.failing)
     result.elapsed = time.perf_counter() - started
     return result
+
+
+class _Probe:
+    """The body hypothesis runs on each example: evaluate it once (``evaluate(example) ->
+    (score, failed)`` or None for a rejection; results cached by ``key``, so hypothesis's replays
+    cost nothing), ``target`` the score, raise ``FoundCandidate`` on a failure. Once a failure
+    is found, at most ``shrink_budget`` new examples are evaluated while hypothesis shrinks."""
+
+    def __init__(self, evaluate, shrink_budget, *, key):
+        self.evaluate, self.shrink_budget, self.key = evaluate, shrink_budget, key
+        self.seen, self.failing, self.spent = {}, set(), 0
+
+    def body(self):
+        """A plain function for ``hypothesis.given`` (which needs a function's name and
+        signature)."""
+        def probe(example):
+            self(example)
+        return probe
+
+    def __call__(self, example):
+        k = self.key(example)
+        if k not in self.seen:
+            if self.failing and self.spent >= self.shrink_budget:
+                return  # the shrinking budget is spent: new examples are not run
+            self.spent += bool(self.failing)
+            self.seen[k] = self.evaluate(example)
+        outcome = self.seen[k]
+        if outcome is None:
+            return
+        score, failed = outcome
+        target(min(score, TARGET_CAP), label="violation score")
+        if failed:
+            self.failing.add(k)
+            raise FoundCandidate(example, score)
 
 
 def search_study(study, *, mode, profile, seed=0, shard=0):
@@ -259,7 +275,6 @@ def search_study(study, *, mode, profile, seed=0, shard=0):
     examples = space.examples_for(profile.name)
     result = SearchResult(study.id, mode, profile.name, seed, shard, space=space.to_dict())
     started = time.perf_counter()
-    seen, failing, spent = {}, set(), [0]
     shrink_budget = max(1, examples // SHRINK_EXAMPLES_PER_PROBE)
 
     def evaluate(params):
@@ -280,30 +295,15 @@ def search_study(study, *, mode, profile, seed=0, shard=0):
                                    ratio=math.exp(score) if math.isfinite(score) else 0.0)
         return score, finding.state == "VIOLATED"
 
-    def probe(params):
-        key = tuple(sorted(params.items()))
-        if key not in seen:
-            if failing and spent[0] >= shrink_budget:
-                return
-            spent[0] += bool(failing)
-            seen[key] = evaluate(params)
-        outcome = seen[key]
-        if outcome is None:
-            return
-        score, failed = outcome
-        target(min(score, TARGET_CAP), label="violation score")
-        if failed:
-            failing.add(key)
-            raise FoundCandidate(dict(params), score)
-
+    probe = _Probe(evaluate, shrink_budget, key=lambda params: tuple(sorted(params.items())))
     test = hypothesis_seed(search_seed(study.id, mode, seed, shard))(
-        hypothesis_settings(profile, examples)(given(space.strategy())(probe)))
+        hypothesis_settings(profile, examples)(given(space.strategy())(probe.body())))
     try:
         test()
     except FoundCandidate as found:
-        result.candidate = found.instance
+        result.candidate = dict(found.instance)
         result.candidate_score = found.score
-    result.failing_examples = len(failing)
+    result.failing_examples = len(probe.failing)
     result.elapsed = time.perf_counter() - started
     return result
 

@@ -8,6 +8,7 @@ with hypothesis's own ``--hypothesis-profile`` option.
 import os
 
 from hypothesis import HealthCheck, settings
+import pytest
 
 settings.register_profile("ci", max_examples=20, derandomize=True, database=None, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -16,3 +17,12 @@ settings.register_profile("dev", max_examples=200, deadline=None,
 settings.register_profile("thorough", max_examples=2000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("GDPROOFS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A local Dask cluster of two single-threaded worker processes (skipped without dask)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        yield cluster

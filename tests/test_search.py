@@ -265,13 +265,6 @@ def _die_on_shard_one(theorem_id, mode, profile, seed, shard, modules):
     return dict(shard=shard)
 
 
-@pytest.fixture(scope="module")
-def dask_cluster():
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        yield cluster
-
 
 def test_sharded_search_on_dask_equals_local(dask_cluster, tmp_path):
     theorem = get("safran_lee2022.gradient_norm_bound")

@@ -183,13 +183,6 @@ def test_progress_counts_resumed_cells_as_done_but_not_in_the_rate(monkeypatch):
     assert stream.getvalue().endswith(" 7/10 10s elapsed, ~30s left ")
 
 
-@pytest.fixture(scope="module")
-def dask_cluster():
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        yield cluster
-
 
 def test_dask_sweep_equals_the_local_sweep(dask_cluster, tmp_path):
     local = sweep.sweep(get(THEOREM), BASE, GRID, store=tmp_path / "local.jsonl")
