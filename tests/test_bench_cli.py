@@ -16,8 +16,8 @@ from checks import bench
 from checks import report
 from checks.cli import main
 
-RESULT_KEYS = {"machine", "quick", "roof", "problem", "sizes", "batched", "scaling", "cold_start",
-               "targets", "mismatches", "correct"}
+RESULT_KEYS = {"machine", "quick", "roof", "problem", "pair_floor", "sizes", "batched", "scaling",
+               "cold_start", "targets", "mismatches", "correct"}
 SIZE_KEYS = {"shape", "eta", "flops_per_step", "implementations", "best_peer",
              "speedup_vs_best_peer", "speedup_vs", "fraction_of_roof", "activations"}
 TIMING_KEYS = {"step_time", "steps_per_s", "gflops", "k", "repeats"}
@@ -29,7 +29,7 @@ def quick_result():
     return bench.run_bench(sizes=["tiny"], peers=False, quick=True)
 
 
-def _bias_gradient_off(problem):
+def _bias_gradient_off(problem, activation="relu"):
     """The numpy reference with ∂L/∂b 1% too large: a plausible, small bug."""
     X, y, eta = problem.X, problem.y, problem.eta
     sa = problem.scale * problem.params.a
@@ -50,9 +50,9 @@ def _bias_gradient_off(problem):
     return run
 
 
-def _diverges(problem):
+def _diverges(problem, activation="relu"):
     """A runner whose loss becomes NaN: a trajectory that can never agree."""
-    reference = bench.make_numpy(problem)
+    reference = bench.make_numpy(problem, activation)
 
     def run(k):
         losses = reference(k)
@@ -62,28 +62,34 @@ def _diverges(problem):
     return run
 
 
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "softplus"])
 @pytest.mark.parametrize("size", ["tiny", "small"])
-def test_numpy_reference_agrees_with_gdproofs(size):
+def test_numpy_reference_agrees_with_gdproofs(size, activation):
     # The two sum in different orders (BLAS blocking against numba's loops over r, i, k), so
     # each step's loss differs by rounding, ~n·eps ≈ 1e-15 relative, and the contracting GD
     # steps do not amplify it much over 20 steps (measured ≤ 4e-15). rtol 1e-9
     # (bench.CHECK_RTOL) leaves a wide margin for other BLAS builds, while a wrong gradient term
     # moves the trajectory by 1e-5 or more (test_wrong_implementation_is_caught).
     problem = bench.Problem(*bench.SIZES[size])
-    reference = bench.make_gdproofs(problem)(bench.CHECK_STEPS)
-    losses = bench.make_numpy(problem)(bench.CHECK_STEPS)
+    reference = bench.make_gdproofs(problem, activation)(bench.CHECK_STEPS)
+    losses = bench.make_numpy(problem, activation)(bench.CHECK_STEPS)
     assert_allclose(losses, reference, rtol=bench.CHECK_RTOL, atol=0)
     assert reference[-1] < reference[0]  # GD makes progress: the check compares a moving loss
-    check = bench.check_correctness(bench.make_numpy(problem), reference)
+    check = bench.check_correctness(bench.make_numpy(problem, activation), reference)
     assert check["agree"] and check["max_rel_err"] <= bench.CHECK_RTOL
 
 
-@pytest.mark.parametrize("peer", ["torch", "jax"])
-def test_installed_peer_agrees_with_gdproofs(peer):
+# torch.compile is left out: its compilation takes tens of seconds per shape and activation, and
+# it runs the same hand gradient as the "hand, inference_mode" form checked here.
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "softplus"])
+@pytest.mark.parametrize("peer, form", [(peer, form) for peer in ("torch", "jax")
+                                        for form in bench.PEER_FORMS[peer]
+                                        if form not in bench.SLOW_TO_BUILD])
+def test_installed_peer_agrees_with_gdproofs(peer, form, activation):
     pytest.importorskip(peer)
     problem = bench.Problem(*bench.SIZES["tiny"])
-    reference = bench.make_gdproofs(problem)(bench.CHECK_STEPS)
-    check = bench.check_correctness(bench.IMPLEMENTATIONS[peer](problem), reference)
+    reference = bench.make_gdproofs(problem, activation)(bench.CHECK_STEPS)
+    check = bench.check_correctness(bench.PEER_FORMS[peer][form](problem, activation), reference)
     assert check["agree"], check
 
 
@@ -99,13 +105,14 @@ def test_wrong_implementation_is_caught(make):
 
 
 def test_mismatch_is_reported_and_not_timed(monkeypatch):
-    monkeypatch.setitem(bench.IMPLEMENTATIONS, "numpy", _bias_gradient_off)
+    monkeypatch.setitem(bench.PEER_FORMS, "numpy", {"hand, preallocated": _bias_gradient_off})
     row = bench._measure_size("tiny", ["gdproofs", "numpy"], roof_gflops=1.0, target=0.005,
-                              repeats=1)
+                              repeats=1, quick=True)
     numpy_row = row["implementations"]["numpy"]
     assert numpy_row["status"] == "mismatch"
     assert "not timed" in numpy_row["note"]
     assert not TIMING_KEYS & set(numpy_row)
+    assert not TIMING_KEYS & set(numpy_row["forms"]["hand, preallocated"])
     assert row["implementations"]["gdproofs"]["status"] == "ok"
     # Without a correct peer there is nothing to compare speed with.
     assert row["best_peer"] is None and row["speedup_vs_best_peer"] is None
@@ -117,7 +124,7 @@ def test_missing_peers_say_not_installed(monkeypatch):
     monkeypatch.setitem(sys.modules, "jax", None)
     assert bench.available("torch") is None and bench.available("jax") is None
     row = bench._measure_size("small", ["gdproofs", "torch", "jax"], roof_gflops=1.0,
-                              target=0.005, repeats=1)
+                              target=0.005, repeats=1, quick=True)
     for peer in ("torch", "jax"):
         assert row["implementations"][peer]["status"] == "not installed"
         assert "skipped" in row["implementations"][peer]["note"]
@@ -143,7 +150,15 @@ def test_run_bench_quick_has_documented_keys(quick_result, tmp_path):
     assert ours["status"] == "ok" and TIMING_KEYS <= set(ours)
     assert ours["check"]["max_rel_err"] == 0.0  # gdproofs is bit-reproducible
     assert set(tiny["activations"]) == {"sigmoid", "softplus"}
-    assert set(r["roof"]) == {"matmul_n", "matmul_gflops", "gd_shaped"}
+    for entry in tiny["activations"].values():
+        assert entry["implementations"]["gdproofs"]["status"] == "ok"
+        assert 0 < entry["floor"]["fraction_reached"]
+    assert set(r["pair_floor"]) == {"sigmoid", "softplus"}
+    assert set(r["roof"]) == {"matmul_n", "matmul_gflops", "matmul_median_gflops",
+                              "matmul_spread", "matmul_repeats", "readings", "gd_shaped"}
+    assert len(r["roof"]["readings"]) == 2  # read at the start and again at the end
+    assert r["roof"]["matmul_gflops"] == max(x["best"] for x in r["roof"]["readings"])
+    assert r["machine"]["cpu_model"]
     assert set(r["roof"]["gd_shaped"]) == {"tiny"}
     assert set(r["scaling"]) == {"n", "d", "m", "threads", "single_threads"}
     for key in ("threads", "single_threads"):
@@ -232,3 +247,59 @@ def test_a_failing_cold_start_is_reported_not_raised(monkeypatch):
     monkeypatch.setattr(bench, "COLD_START_CODE", "raise SystemExit('boom')")
     cold = bench.cold_start()
     assert cold["warm_cache_s"] is None and "boom" in cold["note"]
+
+
+def test_a_fraction_of_roof_above_one_is_a_measurement_error(quick_result):
+    """A step faster than the machine's matmul means the roof was read too low: the target is not
+    evaluated and says so, and the table says so instead of printing the fraction as a result."""
+    result = json.loads(report.dumps(quick_result))
+    result["sizes"]["small"] = dict(result["sizes"]["tiny"], fraction_of_roof=1.3)
+    result["roof"]["gd_shaped"]["small"] = 1.0
+    targets = {t["name"]: t for t in bench.evaluate_targets(result)}
+    roof_target = targets["small: gdproofs >= 40% of roof"]
+    assert roof_target["met"] is None and "MEASUREMENT ERROR" in roof_target["detail"]
+    assert "130.0% of roof: MEASUREMENT ERROR" in bench.format_table(result)
+
+
+def test_smooth_targets_compare_with_the_peers_same_activation(quick_result):
+    result = json.loads(report.dumps(quick_result))
+    entry = result["sizes"]["tiny"]["activations"]["sigmoid"]
+    entry.update(best_peer="jax", speedup_vs_best_peer=1.4)
+    targets = {t["name"]: t for t in bench.evaluate_targets(result)}
+    sigmoid = targets["tiny: sigmoid >= 1.5x the best peer's sigmoid"]
+    assert sigmoid["met"] is False and sigmoid["detail"] == "1.40x jax"
+    # Without peers (--no-peers) the comparison is not evaluated, never passed.
+    softplus = targets["tiny: softplus >= 1.5x the best peer's softplus"]
+    assert softplus["met"] is None and softplus["detail"] == "no peer measured"
+
+
+def _timed_matmuls(monkeypatch, durations):
+    """Make each timed A @ B in ``bench._matmul_roof`` take the next of ``durations`` seconds."""
+    durations = iter(durations)
+    clock = [0.0, False]
+
+    def perf_counter():
+        # called twice per repeat: at the start, then at the end (one duration later)
+        clock[1] = not clock[1]
+        if not clock[1]:
+            clock[0] += next(durations)
+        return clock[0]
+
+    monkeypatch.setattr(bench.time, "perf_counter", perf_counter)
+
+
+@pytest.mark.parametrize("durations, repeats", [
+    # flat readings stop at the minimum number of repeats
+    ([1.0] * 100, bench.ROOF_MIN_REPEATS),
+    # readings rising 2% a repeat for 20 repeats, then flat: PATIENCE repeats after the last rise
+    ([0.98 ** k for k in range(20)] + [0.98 ** 19] * 100, 20 + bench.ROOF_PATIENCE),
+    # readings that never settle stop at the cap
+    ([0.98 ** k for k in range(200)], bench.ROOF_MAX_REPEATS),
+])
+def test_the_roof_repeats_until_stable(monkeypatch, durations, repeats):
+    _timed_matmuls(monkeypatch, durations)
+    A = np.ones((4, 4))
+    best, median, count = bench._matmul_roof(A, A, quick=False)
+    assert count == repeats
+    assert best == pytest.approx(2 * bench.ROOF_N ** 3 / min(durations[:repeats]) / 1e9)
+    assert median <= best
