@@ -8,9 +8,14 @@ with an output map g (identity, or the clipped ReLU [z]_+^1 = min(max(z, 0), 1) 
 Eq. (2)), an output scaling s, and the loss
 
     L = c · Σ_i (f(x_i) − y_i)²,   c = ½ ("half_sum", Du et al. 2019) or 1/n ("mean",
-                                    Jentzen & Kröger 2021; Safran & Lee 2022).
+                                    Jentzen & Kröger 2021; Safran & Lee 2022),
 
-With v_i = s Σ_r a_r σ(z_ir), z_ir = w_rᵀx_i + b_r and residual e_i = 2c (f(x_i) − y_i) g'(v_i):
+or the logistic loss L = (1/n) Σ_i log(1 + exp(−y_i f(x_i))) on labels ±1 ("logistic", Frei,
+Chatterji & Bartlett 2022).
+
+With v_i = s Σ_r a_r σ(z_ir), z_ir = w_rᵀx_i + b_r and residual e_i = ∂L/∂v_i, which is
+2c (f(x_i) − y_i) g'(v_i) for the squared losses and −(1/n) y_i σ(−y_i f(x_i)) g'(v_i) for the
+logistic loss (σ the sigmoid):
 
     ∂L/∂a_r = s Σ_i e_i σ(z_ir)
     ∂L/∂w_r = s a_r Σ_i e_i σ'(z_ir) x_i          (Du et al. 2019, Eq. (3) for the half-sum ReLU case)
@@ -67,12 +72,14 @@ SIGMOID = 1
 SOFTPLUS = 2
 ERF = 3
 LEAKY_RELU = 4
+SMOOTH_LEAKY_RELU = 5
 
 IDENTITY = 0
 CLIP = 1
 
 HALF_SUM = 0
 MEAN = 1
+LOGISTIC = 2
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
@@ -255,11 +262,31 @@ def _linear_piece(z, leaky, leak):
     return (z if pos else (leak * z if leaky else 0.0)), (1.0 if pos else negative)
 
 
+@njit(cache=True, inline="always")
+def _smooth_leaky(z, gamma, H):
+    """(φ(z), φ'(z)) of the smoothed leaky ReLU, Frei, Chatterji & Bartlett 2022, Eq. (1):
+
+        φ(z) = z − (1−γ)/(4H)                     for z ≥ 1/H,
+               ((1−γ)/4) H z² + ((1+γ)/2) z        for |z| ≤ 1/H,
+               γ z − (1−γ)/(4H)                   for z ≤ −1/H,
+
+    γ-leaky (γ ≤ φ' ≤ 1) and H-smooth (|φ''| ≤ (1−γ)H/2 ≤ H), φ(0) = 0; as H → ∞ it tends to
+    max(γz, z). Written as selects, so loops over it vectorise."""
+    shift = (1.0 - gamma) / (4.0 * H)
+    quad = (1.0 - gamma) * 0.25 * H
+    middle = (quad * z + (1.0 + gamma) * 0.5) * z
+    dmiddle = 2.0 * quad * z + (1.0 + gamma) * 0.5
+    hi = z >= 1.0 / H
+    lo = z <= -1.0 / H
+    value = (z - shift) if hi else ((gamma * z - shift) if lo else middle)
+    return value, (1.0 if hi else (gamma if lo else dmiddle))
+
+
 # error_model="numpy" here and on the loops that inline these helpers: their only divisions are by
 # 1 + t ≥ 1 and 2 + w ≥ 1.7, never zero, and Python's error model would guard each with a zero
 # test that keeps the loops from vectorising. It changes no result.
 @njit(cache=True, error_model="numpy")
-def activation_and_derivative(z, act, leak):
+def activation_and_derivative(z, act, act_params):
     """(σ(z), σ'(z)) for the activation code ``act``.
 
     ReLU's derivative at 0 is 1, Du et al. 2019's convention 1{w_rᵀx ≥ 0}; leaky ReLU likewise.
@@ -273,24 +300,28 @@ def activation_and_derivative(z, act, leak):
         return _softplus(z)
     if act == ERF:
         return math.erf(z), _TWO_OVER_SQRT_PI * math.exp(-z * z)
-    return _linear_piece(z, act == LEAKY_RELU, leak)
+    if act == SMOOTH_LEAKY_RELU:
+        return _smooth_leaky(z, act_params[0], act_params[1])
+    return _linear_piece(z, act == LEAKY_RELU, act_params[0])
 
 
 @njit(cache=True, error_model="numpy")
-def activation(z, act, leak):
-    """σ(z) alone, the same bits as ``activation_and_derivative(z, act, leak)[0]``."""
+def activation(z, act, act_params):
+    """σ(z) alone, the same bits as ``activation_and_derivative(z, act, act_params)[0]``."""
     if act == SIGMOID:
         return _sigmoid(z)
     if act == SOFTPLUS:
         return (z if z > 0.0 else 0.0) + _log1p_unit(_exp_nonpositive(-abs(z)))
     if act == ERF:
         return math.erf(z)
-    return _linear_piece(z, act == LEAKY_RELU, leak)[0]
+    if act == SMOOTH_LEAKY_RELU:
+        return _smooth_leaky(z, act_params[0], act_params[1])[0]
+    return _linear_piece(z, act == LEAKY_RELU, act_params[0])[0]
 
 
 @njit(cache=True, error_model="numpy")
-def derivative(z, act, leak):
-    """σ'(z) alone, the same bits as ``activation_and_derivative(z, act, leak)[1]``."""
+def derivative(z, act, act_params):
+    """σ'(z) alone, the same bits as ``activation_and_derivative(z, act, act_params)[1]``."""
     if act == SIGMOID:
         s = _sigmoid(z)
         return s * (1.0 - s)
@@ -298,7 +329,9 @@ def derivative(z, act, leak):
         return _sigmoid(z)
     if act == ERF:
         return _TWO_OVER_SQRT_PI * math.exp(-z * z)
-    return _linear_piece(z, act == LEAKY_RELU, leak)[1]
+    if act == SMOOTH_LEAKY_RELU:
+        return _smooth_leaky(z, act_params[0], act_params[1])[1]
+    return _linear_piece(z, act == LEAKY_RELU, act_params[0])[1]
 
 
 @njit(cache=True)
@@ -366,7 +399,7 @@ def _preactivations(XT, W, b, use_bias, r0, Z):
 
 
 @njit(cache=True, error_model="numpy")
-def _fill_activation(Z, S, b, use_bias, r0, act, leak):
+def _fill_activation(Z, S, b, use_bias, r0, act, act_params):
     """S[j, i] = σ(Z[j, i] + b_r), r = r0 + j, when S has rows (a trained): the σ(Z) that pass 2's
     ∂L/∂a reads, filled by ``_activate`` and ``_derive`` before they overwrite Z."""
     if S.shape[0] == 0:
@@ -375,7 +408,7 @@ def _fill_activation(Z, S, b, use_bias, r0, act, leak):
     for j in range(nb):
         br = b[r0 + j] if use_bias else 0.0
         for i in range(n):
-            S[j, i] = activation(Z[j, i] + br, act, leak)
+            S[j, i] = activation(Z[j, i] + br, act, act_params)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -399,7 +432,7 @@ def _piecewise_rows(Z, P, a, b, use_bias, r0, leaky, leak, v):
 
 
 @njit(cache=True, error_model="numpy")
-def _activate(Z, S, P, a, b, use_bias, r0, act, leak, keep, v):
+def _activate(Z, S, P, a, b, use_bias, r0, act, act_params, keep, v):
     """v_i += a_r σ(z_ir), z_ir = Z[j, i] + b_r, for r = r0 + j in the order of r (pass 1's share
     of this block).
 
@@ -407,14 +440,16 @@ def _activate(Z, S, P, a, b, use_bias, r0, act, leak, keep, v):
     When P has rows (ReLU, leaky ReLU), P gets the signs 1{z ≥ 0} instead and Z is left as it is.
     One loop nest per activation, the switch outside it, so that each is free of the others'
     branches and vectorises (on the tiny size, switching per neuron cost a sixth of the step).
-    Except for erf, σ' costs little once σ is known and is stored whether or not pass 2 reads it.
+    Except for erf (the generic loops, through ``activation`` and ``activation_and_derivative``),
+    σ' costs little once σ is known and is stored whether or not pass 2 reads it. The smoothed
+    leaky ReLU has a loop of its own: through the generic loop its steps took 5–6× ReLU's.
     """
     nb, n = Z.shape
-    _fill_activation(Z, S, b, use_bias, r0, act, leak)
+    _fill_activation(Z, S, b, use_bias, r0, act, act_params)
     if act == RELU:
         _piecewise_rows(Z, P, a, b, use_bias, r0, False, 0.0, v)
     elif act == LEAKY_RELU:
-        _piecewise_rows(Z, P, a, b, use_bias, r0, True, leak, v)
+        _piecewise_rows(Z, P, a, b, use_bias, r0, True, act_params[0], v)
     elif act == SIGMOID:
         for j in range(nb):
             ar = a[r0 + j]
@@ -431,12 +466,21 @@ def _activate(Z, S, P, a, b, use_bias, r0, act, leak, keep, v):
                 s, ds = _softplus(Z[j, i] + br)
                 v[i] += ar * s
                 Z[j, i] = ds
+    elif act == SMOOTH_LEAKY_RELU:
+        gamma, H = act_params[0], act_params[1]
+        for j in range(nb):
+            ar = a[r0 + j]
+            br = b[r0 + j] if use_bias else 0.0
+            for i in range(n):
+                s, ds = _smooth_leaky(Z[j, i] + br, gamma, H)
+                v[i] += ar * s
+                Z[j, i] = ds
     elif keep:
         for j in range(nb):
             ar = a[r0 + j]
             br = b[r0 + j] if use_bias else 0.0
             for i in range(n):
-                s, ds = activation_and_derivative(Z[j, i] + br, act, leak)
+                s, ds = activation_and_derivative(Z[j, i] + br, act, act_params)
                 v[i] += ar * s
                 Z[j, i] = ds
     else:
@@ -444,17 +488,17 @@ def _activate(Z, S, P, a, b, use_bias, r0, act, leak, keep, v):
             ar = a[r0 + j]
             br = b[r0 + j] if use_bias else 0.0
             for i in range(n):
-                v[i] += ar * math.erf(Z[j, i] + br)
+                v[i] += ar * activation(Z[j, i] + br, act, act_params)
 
 
 @njit(cache=True, error_model="numpy")
-def _derive(Z, S, b, use_bias, r0, act, leak):
+def _derive(Z, S, b, use_bias, r0, act, act_params):
     """With z_ir = Z[j, i] + b_r (r = r0 + j), overwrite Z by σ'(z) and, when S has rows, fill
     S = σ(z): pass 2 recomputing pass 1's cache. One loop nest per activation, the switch outside
     it, as in ``_activate``.
     """
     nb, n = Z.shape
-    _fill_activation(Z, S, b, use_bias, r0, act, leak)
+    _fill_activation(Z, S, b, use_bias, r0, act, act_params)
     if act == SIGMOID:
         for j in range(nb):
             br = b[r0 + j] if use_bias else 0.0
@@ -466,17 +510,23 @@ def _derive(Z, S, b, use_bias, r0, act, leak):
             br = b[r0 + j] if use_bias else 0.0
             for i in range(n):
                 Z[j, i] = _sigmoid(Z[j, i] + br)
+    elif act == SMOOTH_LEAKY_RELU:
+        gamma, H = act_params[0], act_params[1]
+        for j in range(nb):
+            br = b[r0 + j] if use_bias else 0.0
+            for i in range(n):
+                Z[j, i] = _smooth_leaky(Z[j, i] + br, gamma, H)[1]
     elif act == RELU or act == LEAKY_RELU:
         leaky = act == LEAKY_RELU
         for j in range(nb):
             br = b[r0 + j] if use_bias else 0.0
             for i in range(n):
-                Z[j, i] = _linear_piece(Z[j, i] + br, leaky, leak)[1]
+                Z[j, i] = _linear_piece(Z[j, i] + br, leaky, act_params[0])[1]
     else:
         for j in range(nb):
             br = b[r0 + j] if use_bias else 0.0
             for i in range(n):
-                Z[j, i] = derivative(Z[j, i] + br, act, leak)
+                Z[j, i] = derivative(Z[j, i] + br, act, act_params)
 
 
 @njit(cache=True)
@@ -506,7 +556,7 @@ def _count_flips(Z, b, use_bias, r0, sign0):
 
 
 @njit(cache=True)
-def _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, v, sign0):
+def _forward_pass(XT, W, b, a, act, act_params, use_bias, scale, rows, Z, S, P, v, sign0):
     """Pass 1: v_i = s Σ_r a_r σ(z_ir) over blocks of ``rows`` neurons; return the flip count.
 
     Z has either m rows, and then keeps σ'(z) (and S, when it has rows, σ(z)) of every pair for
@@ -524,15 +574,37 @@ def _forward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, v, sig
         if sign0.shape[0] > 0:
             flips += _count_flips(Zb, b, use_bias, r0, sign0)
         _activate(Zb, S[lo:lo + nb], P[r0:r0 + nb] if P.shape[0] > 0 else P, a, b, use_bias, r0,
-                  act, leak, cached, v)
+                  act, act_params, cached, v)
     for i in range(v.shape[0]):
         v[i] *= scale
     return flips
 
 
+@njit(cache=True, error_model="numpy")
+def _logistic_residuals(v, y, output, f, e):
+    """Fill f = g(v) and e_i = ∂L/∂v_i = −(1/n) y_i σ(−y_i f_i) g'(v_i); return the logistic loss
+    L = (1/n) Σ_i ℓ(y_i f_i), ℓ(u) = log(1 + e^{−u}) (Frei, Chatterji & Bartlett 2022, §2.3).
+
+    With t = e^{−|u|} ≤ 1: ℓ(u) = max(−u, 0) + log1p(t) and σ(−u) = 1/(1 + e^{u}) = (t if u ≥ 0
+    else 1)/(1 + t), the overflow-free forms (``_exp_nonpositive``, ``_log1p_unit``)."""
+    n = v.shape[0]
+    total = 0.0
+    for i in range(n):
+        fi, dg = output_and_derivative(v[i], output)
+        f[i] = fi
+        u = y[i] * fi
+        t = _exp_nonpositive(-abs(u))
+        total += (-u if u < 0.0 else 0.0) + _log1p_unit(t)
+        e[i] = -y[i] * ((t if u >= 0.0 else 1.0) / (1.0 + t)) * dg / n
+    return total / n
+
+
 @njit(cache=True)
 def _residuals(v, y, output, loss_kind, f, e):
-    """Fill f = g(v) and e_i = 2c (f_i − y_i) g'(v_i); return the loss c Σ (f_i − y_i)²."""
+    """Fill f = g(v) and e_i = 2c (f_i − y_i) g'(v_i); return the loss c Σ (f_i − y_i)². The
+    logistic loss (``LOGISTIC``) is ``_logistic_residuals``."""
+    if loss_kind == LOGISTIC:
+        return _logistic_residuals(v, y, output, f, e)
     n = v.shape[0]
     c = 0.5 if loss_kind == HALF_SUM else 1.0 / n
     total = 0.0
@@ -546,7 +618,7 @@ def _residuals(v, y, output, loss_kind, f, e):
 
 
 @njit(cache=True)
-def _backward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, Xe, G, ga):
+def _backward_pass(XT, W, b, a, act, act_params, use_bias, scale, rows, Z, S, P, e, Xe, G, ga):
     """Pass 2: G = D Xe when G has rows, so that [∂L/∂w_r | ∂L/∂b_r] = s a_r G_r, and ga = ∂L/∂a
     when S has rows.
 
@@ -563,7 +635,7 @@ def _backward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, Xe
     want_wb = G.shape[0] > 0
     want_a = S.shape[0] > 0
     masked = P.shape[0] > 0
-    negative = leak if act == LEAKY_RELU else 0.0
+    negative = act_params[0] if act == LEAKY_RELU else 0.0
     for r0 in range(0, m, rows):
         nb = min(rows, m - r0)
         lo = r0 if cached else 0
@@ -577,7 +649,7 @@ def _backward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z, S, P, e, Xe
                     Zb[j, i] = 1.0 if P[r0 + j, i] else negative
         elif not cached:
             _product(XT, W, r0, Zb)
-            _derive(Zb, Sb, b, use_bias, r0, act, leak)
+            _derive(Zb, Sb, b, use_bias, r0, act, act_params)
         if want_a:
             gab = ga[r0:r0 + nb]
             np.dot(Sb, e, gab)
@@ -595,16 +667,20 @@ def _workspace(m, n, d, maskable, lanes):
     in ``MASK_BYTES`` / lanes and the lane runs several blocks or small-product ones; then the
     array is one block's workspace; else 0).
 
-    Small-product blocks (``_small_rows``) are used with the sign bits, and when all of Z fits in
-    one ``BLOCK_BYTES`` block anyway; when σ'(Z) of many blocks is cached they are not (sigmoid on
-    "wide" went from 34.8 to 41 ms with them: OpenBLAS threads the larger products).
+    Small-product blocks (``_small_rows``) are used whenever m allows them: with the sign bits,
+    and also when σ'(Z) is cached, where a block's Z (≤ 1e6/(d+1) rows × n) then stays in the L2
+    cache between its product and the activation sweep. Measured on the 2-core AMD EPYC of
+    reports/bench.json (2 MiB L2 per core): sigmoid on "wide" went from 32.3 to 23.3 ms per step
+    and softplus from 39.5 to 29.2 ms (ReLU, medium and large unchanged: their n leaves no
+    small-product blocks). On the Intel machine measured earlier, before the lanes, they had cost
+    sigmoid on "wide" 20% (34.8 to 41 ms).
     """
     rows = _block_rows(m, n)
     small = _small_rows(m, n, d)
     if maskable and m * n * lanes <= MASK_BYTES and (rows < m or small > 0):
         rows = small if small > 0 else rows
         return rows, rows, m
-    if small > 0 and rows == m:
+    if small > 0:
         rows = small
     kept = m if 8 * m * n * lanes <= CACHE_BYTES else rows
     return rows, kept, 0
@@ -633,7 +709,7 @@ def _lane_arrays(m, n, d, maskable, keep_s, lanes):
 
 
 @njit(cache=True)
-def _lane(p, lanes, backward, step, forward, XT, W, b, a, act, leak, use_bias, scale, rows,
+def _lane(p, lanes, backward, step, forward, XT, W, b, a, act, act_params, use_bias, scale, rows,
           Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b, train_a):
     """Lane p's share of a step: its neurons r in [p·h, (p+1)·h), h = ⌈m / lanes⌉.
 
@@ -656,38 +732,38 @@ def _lane(p, lanes, backward, step, forward, XT, W, b, a, act, leak, use_bias, s
     if backward:
         Gp = G[lo:hi]
         gap = ga[lo:hi]
-        _backward_pass(XT, Wp, bp, ap, act, leak, use_bias, scale, rows, Z, S, P, e, Xe, Gp, gap)
+        _backward_pass(XT, Wp, bp, ap, act, act_params, use_bias, scale, rows, Z, S, P, e, Xe, Gp, gap)
         if step:
             _update(Wp, bp, ap, Gp, gap, eta, scale, train_w, train_b, train_a)
     if forward:
-        flipsl[p] = _forward_pass(XT, Wp, bp, ap, act, leak, use_bias, 1.0, rows, Z, S, P, vl[p],
+        flipsl[p] = _forward_pass(XT, Wp, bp, ap, act, act_params, use_bias, 1.0, rows, Z, S, P, vl[p],
                                   sign0[lo:hi])
 
 
 @njit(cache=True, parallel=True)
-def _lanes_threaded(lanes, backward, step, forward, XT, W, b, a, act, leak, use_bias, scale,
+def _lanes_threaded(lanes, backward, step, forward, XT, W, b, a, act, act_params, use_bias, scale,
                     rows, Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b,
                     train_a):
     """``_lane`` for every lane at once, one per numba thread (BLAS held to one thread by the
     caller, ``checks.blas.single_threaded``)."""
     for p in prange(lanes):
-        _lane(p, lanes, backward, step, forward, XT, W, b, a, act, leak, use_bias, scale, rows,
+        _lane(p, lanes, backward, step, forward, XT, W, b, a, act, act_params, use_bias, scale, rows,
               Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b, train_a)
 
 
 @njit(cache=True)
-def _lanes(threaded, backward, step, forward, XT, W, b, a, act, leak, use_bias, scale, rows,
+def _lanes(threaded, backward, step, forward, XT, W, b, a, act, act_params, use_bias, scale, rows,
            Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b, train_a):
     """Every lane's ``_lane``: on numba threads when ``threaded`` and there are several, else one
     after the other. Either way each lane does the same arithmetic, so the bits are the same."""
     lanes = vl.shape[0]
     if threaded and lanes > 1:
-        _lanes_threaded(lanes, backward, step, forward, XT, W, b, a, act, leak, use_bias, scale,
+        _lanes_threaded(lanes, backward, step, forward, XT, W, b, a, act, act_params, use_bias, scale,
                         rows, Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b,
                         train_a)
     else:
         for p in range(lanes):
-            _lane(p, lanes, backward, step, forward, XT, W, b, a, act, leak, use_bias, scale,
+            _lane(p, lanes, backward, step, forward, XT, W, b, a, act, act_params, use_bias, scale,
                   rows, Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b,
                   train_a)
 
@@ -714,7 +790,7 @@ def _scaled_operand(e, X1, Xe):
 
 
 @njit(cache=True)
-def forward(X, W, b, a, act, leak, use_bias, scale, output):
+def forward(X, W, b, a, act, act_params, use_bias, scale, output):
     """Network outputs f(x_i) for every row of X (in ``gd_run``'s lanes, so with its bits)."""
     n, d = X.shape
     m = W.shape[0]
@@ -727,7 +803,7 @@ def forward(X, W, b, a, act, leak, use_bias, scale, output):
     vl = np.empty((lanes, n))
     flipsl = np.zeros(lanes, dtype=np.int64)
     empty = np.empty((0, 0))
-    _lanes(False, False, False, True, XT, W, b, a, act, leak, use_bias, scale, rows, Zl,
+    _lanes(False, False, False, True, XT, W, b, a, act, act_params, use_bias, scale, rows, Zl,
            np.empty((lanes, 0, n)), nomask, vl, np.empty((0, n), dtype=np.bool_), flipsl,
            np.empty(0), empty, empty, np.empty(0), 0.0, False, False, False)
     v = np.empty(n)
@@ -739,7 +815,7 @@ def forward(X, W, b, a, act, leak, use_bias, scale, output):
 
 
 @njit(cache=True)
-def loss_and_gradient(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind):
+def loss_and_gradient(X, y, W, b, a, act, act_params, use_bias, scale, output, loss_kind):
     """(L, ∂L/∂W, ∂L/∂b, ∂L/∂a) with every group's gradient (∂L/∂b = 0 without biases), in
     ``gd_run``'s lanes (one after the other), so with its bits."""
     n, d = X.shape
@@ -754,12 +830,12 @@ def loss_and_gradient(X, y, W, b, a, act, leak, use_bias, scale, output, loss_ki
     f = np.empty(n)
     e = np.empty(n)
     nosigns = np.empty((0, n), dtype=np.bool_)
-    _lanes(False, False, False, True, XT, W, b, a, act, leak, use_bias, scale, rows, Zl, Sl, Pl,
+    _lanes(False, False, False, True, XT, W, b, a, act, act_params, use_bias, scale, rows, Zl, Sl, Pl,
            vl, nosigns, flipsl, e, Xe, G, ga, 0.0, False, False, False)
     _combine(vl, flipsl, scale, v)
     loss = _residuals(v, y, output, loss_kind, f, e)
     _scaled_operand(e, X1, Xe)
-    _lanes(False, True, False, False, XT, W, b, a, act, leak, use_bias, scale, rows, Zl, Sl, Pl,
+    _lanes(False, True, False, False, XT, W, b, a, act, act_params, use_bias, scale, rows, Zl, Sl, Pl,
            vl, nosigns, flipsl, e, Xe, G, ga, 0.0, False, False, False)
     gW = np.empty((m, d))
     gb = np.zeros(m)
@@ -773,7 +849,7 @@ def loss_and_gradient(X, y, W, b, a, act, leak, use_bias, scale, output, loss_ki
 
 
 @njit(cache=True)
-def _gram_from_preactivations(X, a, act, leak, use_bias, scale, Z, with_w, with_b, with_a):
+def _gram_from_preactivations(X, a, act, act_params, use_bias, scale, Z, with_w, with_b, with_a):
     """H = J Jᵀ for the pre-output function v over the chosen parameter groups.
 
     H_ij = s² Σ_r a_r² σ'(z_ir) σ'(z_jr) (x_iᵀx_j [W] + 1 [b]) + s² Σ_r σ(z_ir) σ(z_jr) [a].
@@ -785,7 +861,7 @@ def _gram_from_preactivations(X, a, act, leak, use_bias, scale, Z, with_w, with_
         D = np.empty((m, n))
         for r in range(m):
             for i in range(n):
-                _, ds = activation_and_derivative(Z[r, i], act, leak)
+                _, ds = activation_and_derivative(Z[r, i], act, act_params)
                 D[r, i] = a[r] * ds
         inner = np.dot(D.T, D)
         factor = np.zeros((n, n))
@@ -798,19 +874,19 @@ def _gram_from_preactivations(X, a, act, leak, use_bias, scale, Z, with_w, with_
         S = np.empty((m, n))
         for r in range(m):
             for i in range(n):
-                s, _ = activation_and_derivative(Z[r, i], act, leak)
+                s, _ = activation_and_derivative(Z[r, i], act, act_params)
                 S[r, i] = s
         H += np.dot(S.T, S)
     return H * (scale * scale)
 
 
 @njit(cache=True)
-def empirical_gram(X, W, b, a, act, leak, use_bias, scale, with_w, with_b, with_a):
+def empirical_gram(X, W, b, a, act, act_params, use_bias, scale, with_w, with_b, with_a):
     """Empirical NTK Gram matrix of the pre-output function at parameters (W, b, a)."""
     XT, _ = _data_operands(X)
     Z = np.empty((W.shape[0], X.shape[0]))
     _preactivations(XT, W, b, use_bias, 0, Z)
-    return _gram_from_preactivations(X, a, act, leak, use_bias, scale, Z, with_w, with_b, with_a)
+    return _gram_from_preactivations(X, a, act, act_params, use_bias, scale, Z, with_w, with_b, with_a)
 
 
 @njit(cache=True)
@@ -851,7 +927,7 @@ def _update(W, b, a, G, ga, eta, scale, train_w, train_b, train_a):
 
 
 @njit(cache=True, nogil=True)
-def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
+def gd_run(X, y, W, b, a, act, act_params, use_bias, scale, output, loss_kind,
              train_w, train_b, train_a, eta, steps, gram_every,
              losses, move_max, move_frob, flips, preds, gram_lmin, threaded):
     """Run ``steps`` full-batch GD steps in place on (W, b, a); return the divergence step or −1.
@@ -888,7 +964,7 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
         _record_signs(XT, W, b, use_bias, rows, Zl[0], sign0)
     Zgram = np.empty((m if gram_every > 0 else 0, n))
     Z0, S0, P0, v0 = Zl[0], Sl[0], Pl[0], vl[0]
-    _lanes(threaded, False, False, True, XT, W, b, a, act, leak, use_bias, scale, rows, Zl, Sl,
+    _lanes(threaded, False, False, True, XT, W, b, a, act, act_params, use_bias, scale, rows, Zl, Sl,
            Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b, train_a)
     for k in range(steps + 1):
         flipped = _combine(vl, flipsl, scale, v)
@@ -905,7 +981,7 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
             flips[k] = flipped
         if gram_every > 0 and k % gram_every == 0:
             _preactivations(XT, W, b, use_bias, 0, Zgram)
-            H = _gram_from_preactivations(X, a, act, leak, use_bias, scale, Zgram,
+            H = _gram_from_preactivations(X, a, act, act_params, use_bias, scale, Zgram,
                                           train_w, train_b, train_a)
             gram_lmin[k // gram_every] = np.linalg.eigvalsh(H)[0]
         if k == steps:
@@ -916,17 +992,17 @@ def gd_run(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
         if lanes == 1:
             # _lane(0)'s arithmetic, on views made once: making them and passing _lane's arguments
             # each step cost 0.15 µs of tiny's 4.4 µs, and calling _lanes 0.4 µs more
-            _backward_pass(XT, W, b, a, act, leak, use_bias, scale, rows, Z0, S0, P0, e, Xe, G, ga)
+            _backward_pass(XT, W, b, a, act, act_params, use_bias, scale, rows, Z0, S0, P0, e, Xe, G, ga)
             _update(W, b, a, G, ga, eta, scale, train_w, train_b, train_a)
-            flipsl[0] = _forward_pass(XT, W, b, a, act, leak, use_bias, 1.0, rows, Z0, S0, P0, v0,
+            flipsl[0] = _forward_pass(XT, W, b, a, act, act_params, use_bias, 1.0, rows, Z0, S0, P0, v0,
                                       sign0)
         else:
-            _lanes(threaded, True, True, True, XT, W, b, a, act, leak, use_bias, scale, rows, Zl,
+            _lanes(threaded, True, True, True, XT, W, b, a, act, act_params, use_bias, scale, rows, Zl,
                    Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b, train_a)
     return -1
 
 
-def gd_run_batch(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
+def gd_run_batch(X, y, W, b, a, act, act_params, use_bias, scale, output, loss_kind,
                  train_w, train_b, train_a, eta, steps, gram_every,
                  losses, move_max, move_frob, flips, preds, gram_lmin, diverged_at):
     """S independent GD runs of one problem, one per leading index, on ``numba.get_num_threads()``
@@ -939,7 +1015,7 @@ def gd_run_batch(X, y, W, b, a, act, leak, use_bias, scale, output, loss_kind,
     False): the runs already share the cores.
     """
     def run(s):
-        diverged_at[s] = gd_run(X, y, W[s], b[s], a[s], act, leak, use_bias, scale, output,
+        diverged_at[s] = gd_run(X, y, W[s], b[s], a[s], act, act_params, use_bias, scale, output,
                                 loss_kind, train_w, train_b, train_a, eta, steps, gram_every,
                                 losses[s], move_max[s], move_frob[s], flips[s], preds[s],
                                 gram_lmin[s], False)

@@ -19,9 +19,10 @@ ACTIVATIONS = {
     "softplus": kernels.SOFTPLUS,
     "erf": kernels.ERF,
     "leaky_relu": kernels.LEAKY_RELU,
+    "smoothed_leaky_relu": kernels.SMOOTH_LEAKY_RELU,
 }
 OUTPUTS = {"identity": kernels.IDENTITY, "clip": kernels.CLIP}
-LOSSES = {"half_sum": kernels.HALF_SUM, "mean": kernels.MEAN}
+LOSSES = {"half_sum": kernels.HALF_SUM, "mean": kernels.MEAN, "logistic": kernels.LOGISTIC}
 SCALINGS = ("ntk", "mean_field", "none")
 GROUPS = ("W", "b", "a")
 OUTER_INITS = ("sign", "normal")
@@ -39,9 +40,10 @@ class Network:
 
     Parameters
     ----------
-    activation : {"relu", "sigmoid", "softplus", "erf", "leaky_relu"}
+    activation : {"relu", "sigmoid", "softplus", "erf", "leaky_relu", "smoothed_leaky_relu"}
         σ. softplus(z) = log(1 + eᶻ) is the smooth ReLU-like activation; leaky ReLU is
-        max(z, leak·z).
+        max(z, leak·z); the smoothed leaky ReLU is Frei, Chatterji & Bartlett 2022, Eq. (1), with
+        γ = ``leak`` and H = ``smoothness`` (``checks.kernels._smooth_leaky``).
     bias : bool
         Whether neurons have biases b_r (Jentzen & Kröger 2021) or not (Du et al. 2019).
     scaling : {"ntk", "mean_field", "none"} or float
@@ -52,10 +54,14 @@ class Network:
         Du et al. 2019 train ``("W",)``; Safran & Lee 2022 train ``("a",)`` only.
     output : {"identity", "clip"}
         Output map g; "clip" is [z]_+^1 = min(max(z, 0), 1) of Safran & Lee 2022, Eq. (2).
-    loss : {"half_sum", "mean"}
-        L = ½ Σ_i (f(x_i) − y_i)² (Du et al.) or (1/n) Σ_i (f(x_i) − y_i)² (Jentzen & Kröger).
+    loss : {"half_sum", "mean", "logistic"}
+        L = ½ Σ_i (f(x_i) − y_i)² (Du et al.), (1/n) Σ_i (f(x_i) − y_i)² (Jentzen & Kröger), or
+        (1/n) Σ_i log(1 + exp(−y_i f(x_i))) on labels ±1 (Frei, Chatterji & Bartlett 2022).
     leak : float
-        Negative-side slope of leaky ReLU (ignored by other activations).
+        Negative-side slope of leaky ReLU, and γ of the smoothed leaky ReLU, in [0, 1] for it
+        (ignored by other activations).
+    smoothness : float
+        H > 0 of the smoothed leaky ReLU: it is quadratic on |z| ≤ 1/H (ignored by others).
     """
 
     activation: str = "relu"
@@ -65,6 +71,7 @@ class Network:
     output: str = "identity"
     loss: str = "half_sum"
     leak: float = 0.1
+    smoothness: float = 1.0
 
     def __post_init__(self):
         _choice("activation", self.activation, ACTIVATIONS)
@@ -89,6 +96,14 @@ class Network:
         object.__setattr__(self, "train", tuple(g for g in GROUPS if g in train))
         if not (isinstance(self.leak, numbers.Real) and math.isfinite(self.leak)):
             raise ValueError(f"leak must be a finite number, got {self.leak!r}")
+        if self.activation == "smoothed_leaky_relu" and not 0.0 <= self.leak <= 1.0:
+            raise ValueError(f"leak (γ of the smoothed leaky ReLU) must lie in [0, 1], got "
+                             f"{self.leak!r}")
+        if isinstance(self.smoothness, (bool, np.bool_)) or not (
+                isinstance(self.smoothness, numbers.Real) and math.isfinite(self.smoothness)
+                and self.smoothness > 0):
+            raise ValueError(f"smoothness (H of the smoothed leaky ReLU) must be a positive "
+                             f"finite number, got {self.smoothness!r}")
 
     def scale(self, m):
         """s(m): the output scaling at width m."""
@@ -100,10 +115,23 @@ class Network:
             return 1.0
         return float(self.scaling)
 
+    @property
+    def act_params(self):
+        """The activation's parameters as the kernels take them: (leak or γ, H)."""
+        return np.array([float(self.leak), float(self.smoothness)])
+
     def kernel_args(self, m):
         """The runtime switches the compiled kernels take, in their order."""
-        return (ACTIVATIONS[self.activation], float(self.leak), bool(self.bias),
+        return (ACTIVATIONS[self.activation], self.act_params, bool(self.bias),
                 self.scale(m), OUTPUTS[self.output], LOSSES[self.loss])
+
+    def check_labels(self, y):
+        """y as given, or ValueError when the logistic loss gets labels other than ±1."""
+        if self.loss == "logistic" and not np.all(np.abs(y) == 1.0):
+            bad = y[np.abs(y) != 1.0]
+            raise ValueError(f"y must hold labels -1 or +1 for the logistic loss, got "
+                             f"{bad.size} other value(s), e.g. {bad[0]!r}")
+        return y
 
     @property
     def train_flags(self):
@@ -242,8 +270,9 @@ def forward(net, params, X):
     """f(x_i) for every row x_i of X, shape (n,)."""
     _check_params(params)
     X = check_data(X, dim=params.dim)
-    act, leak, use_bias, scale, output, _ = net.kernel_args(params.width)
-    return kernels.forward(X, params.W, params.b, params.a, act, leak, use_bias, scale, output)
+    act, act_params, use_bias, scale, output, _ = net.kernel_args(params.width)
+    return kernels.forward(X, params.W, params.b, params.a, act, act_params, use_bias, scale,
+                           output)
 
 
 def loss_and_gradient(net, params, X, y):
@@ -254,17 +283,21 @@ def loss_and_gradient(net, params, X, y):
     """
     _check_params(params)
     X, y = check_data(X, y, dim=params.dim)
-    act, leak, use_bias, scale, output, loss_kind = net.kernel_args(params.width)
-    loss, gW, gb, ga = kernels.loss_and_gradient(X, y, params.W, params.b, params.a, act, leak,
-                                                 use_bias, scale, output, loss_kind)
+    y = net.check_labels(y)
+    act, act_params, use_bias, scale, output, loss_kind = net.kernel_args(params.width)
+    loss, gW, gb, ga = kernels.loss_and_gradient(X, y, params.W, params.b, params.a, act,
+                                                 act_params, use_bias, scale, output, loss_kind)
     return loss, Params(gW, gb, ga)
 
 
 def loss(net, params, X, y):
-    """L(θ) = c Σ_i (f(x_i) − y_i)² with c = ½ or 1/n per ``net.loss``."""
+    """L(θ) = c Σ_i (f(x_i) − y_i)² with c = ½ or 1/n per ``net.loss``, or the logistic loss
+    (1/n) Σ_i log(1 + exp(−y_i f(x_i))) (numpy's ``logaddexp``, independent of the kernels)."""
     f = forward(net, params, X)
     y = as_float_array("y", y, ndim=1)
     if y.shape != f.shape:
         raise ValueError(f"y must have one label per row of X ({f.shape[0]}), got shape {y.shape}")
+    if net.loss == "logistic":
+        return float(np.mean(np.logaddexp(0.0, -net.check_labels(y) * f)))
     c = 0.5 if net.loss == "half_sum" else 1.0 / f.shape[0]
     return c * float(np.sum((f - y) ** 2))

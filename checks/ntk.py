@@ -113,8 +113,8 @@ def empirical_gram(net, params, X, groups=None):
         raise TypeError(f"params must be a Params, got {type(params).__name__}")
     groups = _check_groups(groups, net.bias, net.train)
     X = check_data(X, dim=params.dim)
-    act, leak, use_bias, scale = net.kernel_args(params.width)[:4]
-    return kernels.empirical_gram(X, params.W, params.b, params.a, act, leak, use_bias, scale,
+    act, act_params, use_bias, scale = net.kernel_args(params.width)[:4]
+    return kernels.empirical_gram(X, params.W, params.b, params.a, act, act_params, use_bias, scale,
                                   "W" in groups, "b" in groups, "a" in groups)
 
 
@@ -197,7 +197,7 @@ def _erf_moments(G, norms, theta, kappa):
 
 
 @njit(cache=True)
-def _gauss_pair_moments(scale, along, across, nodes, weights, act, leak):
+def _gauss_pair_moments(scale, along, across, nodes, weights, act, act_params):
     """2-D Gauss–Hermite rule for E[σ'(u_i)σ'(u_j)] and E[σ(u_i)σ(u_j)], all pairs i ≤ j.
 
     (u_i, u_j) = (scale_i g₁, along_ij g₁ + across_ij g₂), g₁, g₂ i.i.d. N(0, 1): the Cholesky
@@ -214,13 +214,13 @@ def _gauss_pair_moments(scale, along, across, nodes, weights, act, leak):
             acc_d = 0.0
             acc_v = 0.0
             for k in range(p):
-                si, dsi = kernels.activation_and_derivative(scale[i] * nodes[k], act, leak)
+                si, dsi = kernels.activation_and_derivative(scale[i] * nodes[k], act, act_params)
                 row_d = 0.0
                 row_v = 0.0
                 base = along[i, j] * nodes[k]
                 for l in range(p):
                     sj, dsj = kernels.activation_and_derivative(base + across[i, j] * nodes[l],
-                                                                act, leak)
+                                                                act, act_params)
                     row_d += weights[l] * dsj
                     row_v += weights[l] * sj
                 acc_d += weights[k] * dsi * row_d
@@ -240,7 +240,8 @@ def _quadrature_moments(norms, theta, kappa, activation, leak, points):
     along = scale[None, :] * np.cos(theta)
     across = scale[None, :] * np.sin(theta)
     return _gauss_pair_moments(scale, np.ascontiguousarray(along), np.ascontiguousarray(across),
-                               nodes, weights, ACTIVATIONS[activation], float(leak))
+                               nodes, weights, ACTIVATIONS[activation],
+                               np.array([float(leak), 1.0]))
 
 
 def _assemble(Gx, d_term, v_term, groups):
@@ -336,8 +337,11 @@ def infinite_width_gram(X, activation="relu", bias=False, *, groups=None, kappa=
     True
     """
     X = check_data(X)
-    if not isinstance(activation, str) or activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    supported = sorted(set(ACTIVATIONS) - {"smoothed_leaky_relu"})
+    if not isinstance(activation, str) or activation not in supported:
+        raise ValueError(f"activation must be one of {supported}, got {activation!r}"
+                         + (" (its smoothness H is not a parameter of the infinite-width NTK "
+                            "here)" if activation == "smoothed_leaky_relu" else ""))
     if not isinstance(bias, (bool, np.bool_)):
         raise TypeError(f"bias must be a bool, got {type(bias).__name__}")
     groups = _check_groups(groups, bias, ("W", "b") if bias else ("W",))

@@ -127,6 +127,7 @@ def _check_common(net, X, y, dim, eta, steps):
     if not isinstance(net, Network):
         raise TypeError(f"net must be a Network, got {type(net).__name__}")
     X, y = check_data(X, y, dim=dim)
+    y = net.check_labels(y)
     eta = check_positive("eta", eta)
     steps = check_int("steps", steps, minimum=0)
     return X, y, eta, steps

@@ -7,7 +7,16 @@ import numpy as np
 from scipy.special import erf
 
 
-def activation(name, z, leak=0.1):
+def activation(name, z, leak=0.1, smoothness=1.0):
+    if name == "smoothed_leaky_relu":
+        # Frei, Chatterji & Bartlett 2022, Eq. (1), with γ = leak and H = smoothness
+        g, H = leak, smoothness
+        shift = (1 - g) / (4 * H)
+        value = np.where(z >= 1 / H, z - shift,
+                         np.where(z <= -1 / H, g * z - shift,
+                                  (1 - g) / 4 * H * z ** 2 + (1 + g) / 2 * z))
+        slope = np.where(z >= 1 / H, 1.0, np.where(z <= -1 / H, g, (1 - g) / 2 * H * z + (1 + g) / 2))
+        return value, slope
     if name == "relu":
         return np.maximum(z, 0.0), (z >= 0).astype(float)
     if name == "leaky_relu":
@@ -30,7 +39,7 @@ def parts(net, W, b, a, X):
     m = W.shape[0]
     s = scale_of(net.scaling, m)
     Z = X @ W.T + (b if net.bias else 0.0)  # (n, m)
-    sig, dsig = activation(net.activation, Z, net.leak)
+    sig, dsig = activation(net.activation, Z, net.leak, net.smoothness)
     v = s * sig @ a
     if net.output == "clip":
         f = np.clip(v, 0.0, 1.0)
@@ -42,9 +51,15 @@ def parts(net, W, b, a, X):
 
 def loss_and_gradient(net, W, b, a, X, y):
     s, Z, sig, dsig, v, f, dg = parts(net, W, b, a, X)
-    c = 0.5 if net.loss == "half_sum" else 1.0 / X.shape[0]
-    loss = c * np.sum((f - y) ** 2)
-    e = 2 * c * (f - y) * dg
+    if net.loss == "logistic":
+        # ℓ(u) = log(1 + e^{−u}), ℓ'(u) = −1/(1 + e^{u})
+        n = X.shape[0]
+        loss = np.mean(np.logaddexp(0.0, -y * f))
+        e = -y / (1.0 + np.exp(y * f)) * dg / n
+    else:
+        c = 0.5 if net.loss == "half_sum" else 1.0 / X.shape[0]
+        loss = c * np.sum((f - y) ** 2)
+        e = 2 * c * (f - y) * dg
     ga = s * sig.T @ e
     T = (dsig * e[:, None]) * (s * a)[None, :]  # (n, m)
     gW = T.T @ X

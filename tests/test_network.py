@@ -17,15 +17,17 @@ SETTINGS = [
     dict(activation=act, bias=bias, scaling=scaling, output=output, loss=loss_kind)
     for act, bias, scaling, output, loss_kind in itertools.product(
         ACTIVATIONS, (False, True), ("ntk", "mean_field", "none"), ("identity", "clip"),
-        ("half_sum", "mean"))
+        ("half_sum", "mean", "logistic"))
 ]
 
 
-def _problem(seed, n, d, m, bias, clip):
+def _problem(seed, n, d, m, bias, clip, logistic=False):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d))
-    # Labels inside (0, 1) for the clipped output, so its residuals are not trivially zero.
-    y = rng.uniform(0.1, 0.9, n) if clip else rng.standard_normal(n)
+    # Labels inside (0, 1) for the clipped output, so its residuals are not trivially zero; ±1
+    # for the logistic loss.
+    y = rng.choice([-1.0, 1.0], n) if logistic else \
+        rng.uniform(0.1, 0.9, n) if clip else rng.standard_normal(n)
     W = rng.standard_normal((m, d))
     b = rng.standard_normal(m) if bias else np.zeros(m)
     a = rng.standard_normal(m)
@@ -38,6 +40,8 @@ def _kink_distance(net, params, X):
     dist = np.inf
     if net.activation in ("relu", "leaky_relu"):
         dist = np.abs(Z).min()
+    if net.activation == "smoothed_leaky_relu":  # φ'' jumps at |z| = 1/H
+        dist = np.abs(np.abs(Z) - 1.0 / net.smoothness).min()
     if net.output == "clip":
         dist = min(dist, np.abs(v).min(), np.abs(v - 1.0).min())
     return dist
@@ -62,7 +66,8 @@ def _richardson_gradient(fun, theta, h):
        m=st.integers(1, 6))
 def test_gradient_matches_finite_differences(setting, seed, n, d, m):
     net = Network(**setting)
-    X, y, params = _problem(seed, n, d, m, net.bias, net.output == "clip")
+    X, y, params = _problem(seed, n, d, m, net.bias, net.output == "clip",
+                            net.loss == "logistic")
     h = 1e-3
     # Away from kinks by 10 steps the loss is smooth inside the stencil (for ReLU, exactly
     # piecewise polynomial there); closer draws are rare and skipped rather than mis-tested.
@@ -91,7 +96,7 @@ def test_gradient_matches_finite_differences(setting, seed, n, d, m):
 @pytest.mark.parametrize("setting", SETTINGS[::3], ids=lambda s: "-".join(map(str, s.values())))
 def test_kernels_match_numpy_reference(setting):
     net = Network(**setting)
-    X, y, params = _problem(7, 9, 4, 13, net.bias, net.output == "clip")
+    X, y, params = _problem(7, 9, 4, 13, net.bias, net.output == "clip", net.loss == "logistic")
     _assert_matches_reference(net, params, X, y)
 
 
