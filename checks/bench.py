@@ -109,6 +109,8 @@ FLOOR_PAIRS = 1 << 18
 BATCH_SIZE = "tiny"
 BATCH_SEEDS = 16
 ACTIVATIONS = ("sigmoid", "softplus")
+# Losses beside the squared loss, with ReLU: the logistic loss on the labels' signs (±1).
+LOSSES = ("logistic",)
 TIMING_FIELDS = ("step_time", "steps_per_s", "gflops", "k", "repeats")
 # Scaling: step time against one of n, d, m with the others at "small"'s values.
 SCALING_BASE = SIZES["small"]
@@ -169,6 +171,10 @@ class Problem:
         self.params = init_params(NET, m, d, seed=SEED)
         self.eta = ETA_TIMES_N / n
 
+    def labels(self, loss):
+        """y for the squared loss; its signs (±1) for the logistic loss."""
+        return self.y if loss == "squared" else np.where(self.y >= 0.0, 1.0, -1.0)
+
     @property
     def scale(self):
         return NET.scale(self.m)
@@ -183,19 +189,23 @@ class Problem:
 # Implementations: make_<name>(problem) -> runner; runner(k) -> losses L(θ_0..θ_k), shape (k + 1,)
 
 
-def make_gdproofs(problem, activation="relu"):
-    """gdproofs' compiled loop, ``gradient_descent``, for ``activation`` (ReLU by default)."""
-    net = Network(activation=activation, bias=True, train=("W", "b"))
+def make_gdproofs(problem, activation="relu", loss="squared"):
+    """gdproofs' compiled loop, ``gradient_descent``, for ``activation`` (ReLU by default) and
+    ``loss`` ("squared": ½ Σ (f − y)²; "logistic": (1/n) Σ log(1 + e^{−y f}) on labels ±1)."""
+    net = Network(activation=activation, bias=True, train=("W", "b"),
+                  loss="half_sum" if loss == "squared" else "logistic")
+    y = problem.labels(loss)
 
     def run(k):
-        return gradient_descent(net, problem.params, problem.X, problem.y, eta=problem.eta,
+        return gradient_descent(net, problem.params, problem.X, y, eta=problem.eta,
                                 steps=k).losses
 
     return run
 
 
 # Every peer computes the same hand gradient as gdproofs, in its own library's idiom. With
-# Z = X Wᵀ + 1 bᵀ, A = σ(Z), D = σ'(Z), r = A s a − y and Xe = diag(r) [X | 1]:
+# Z = X Wᵀ + 1 bᵀ, A = σ(Z), D = σ'(Z), f = A s a, the residual r = ∂L/∂f (f − y for the squared
+# loss, −y σ(−y f)/n for the logistic loss) and Xe = diag(r) [X | 1]:
 #
 #     [∂L/∂W | ∂L/∂b] = diag(s a) Dᵀ Xe,
 #
@@ -226,15 +236,37 @@ def _numpy_activation(activation):
     return act
 
 
-def make_numpy(problem, activation="relu"):
+def _numpy_residual(loss, y):
+    """r ← ∂L/∂f in place, from r = f; returns L."""
+    from scipy.special import expit
+
+    if loss == "squared":
+        def residual(r):
+            np.subtract(r, y, out=r)
+            return 0.5 * (r @ r)
+    else:
+        n = y.shape[0]
+        u = np.empty(n)
+
+        def residual(r):
+            np.multiply(y, r, out=u)  # u = y f
+            value = np.logaddexp(0.0, -u).mean()
+            expit(np.negative(u, out=u), out=u)
+            np.multiply(u, -y / n, out=r)
+            return value
+    return residual
+
+
+def make_numpy(problem, activation="relu", loss="squared"):
     """numpy's best form: the hand gradient (above) with every n×m, m×(d+1) and n×(d+1) array
     allocated once and every product and update written in place (``out=``)."""
-    X, y, eta = problem.X, problem.y, problem.eta
+    X, y, eta = problem.X, problem.labels(loss), problem.eta
     n, d, m = problem.n, problem.d, problem.m
     sa = problem.scale * problem.params.a
     eta_sa = (eta * sa)[:, None]
     X1 = np.hstack([X, np.ones((n, 1))])
     act = _numpy_activation(activation)
+    residual = _numpy_residual(loss, y)
     Z, A, D = np.empty((n, m)), np.empty((n, m)), np.empty((n, m))
     r, Xe, G = np.empty(n), np.empty((n, d + 1)), np.empty((m, d + 1))
 
@@ -247,8 +279,7 @@ def make_numpy(problem, activation="relu"):
             np.add(Z, b, out=Z)
             act(Z, A, D)
             np.matmul(A, sa, out=r)
-            np.subtract(r, y, out=r)
-            losses[step] = 0.5 * (r @ r)
+            losses[step] = residual(r)
             if step == k:
                 break
             np.multiply(X1, r[:, None], out=Xe)
@@ -278,12 +309,29 @@ def _torch_activation(torch, activation):
     return act
 
 
-def make_torch_hand(problem, activation="relu"):
+def _torch_loss(torch, loss, y):
+    """(L, ∂L/∂f) from f, in torch: ½‖f − y‖², or the mean of softplus(−y f) (= log(1 + e^{−yf}))
+    with ∂L/∂f = −y sigmoid(−y f)/n."""
+    if loss == "squared":
+        def value_and_residual(f):
+            r = f - y
+            return 0.5 * torch.dot(r, r), r
+    else:
+        n = y.shape[0]
+
+        def value_and_residual(f):
+            u = -y * f
+            return torch.nn.functional.softplus(u).mean(), -y * torch.sigmoid(u) / n
+    return value_and_residual
+
+
+def make_torch_hand(problem, activation="relu", loss="squared"):
     """PyTorch, hand gradient under ``torch.inference_mode``: preallocated tensors and ``out=``
     products, float64 on the CPU with torch's default thread count."""
     torch = importlib.import_module("torch")
     X = torch.from_numpy(problem.X)
-    y = torch.from_numpy(problem.y)
+    y = torch.from_numpy(problem.labels(loss))
+    value_and_residual = _torch_loss(torch, loss, y)
     n, d, m = problem.n, problem.d, problem.m
     sa = torch.from_numpy(problem.scale * problem.params.a)
     eta_sa = (problem.eta * sa)[:, None]
@@ -301,9 +349,13 @@ def make_torch_hand(problem, activation="relu"):
             for step in range(k + 1):
                 torch.addmm(b, X, W.T, out=Z)
                 act(Z, A, D)
-                torch.mv(A, sa, out=r)
-                r.sub_(y)
-                losses[step] = 0.5 * torch.dot(r, r)
+                if loss == "squared":
+                    torch.mv(A, sa, out=r)
+                    r.sub_(y)
+                    losses[step] = 0.5 * torch.dot(r, r)
+                else:
+                    losses[step], residual = value_and_residual(torch.mv(A, sa))
+                    r.copy_(residual)
                 if step == k:
                     break
                 torch.mul(X1, r[:, None], out=Xe)
@@ -316,11 +368,12 @@ def make_torch_hand(problem, activation="relu"):
     return run
 
 
-def make_torch_autograd(problem, activation="relu"):
+def make_torch_autograd(problem, activation="relu", loss="squared"):
     """PyTorch eager autograd (``loss.backward()``), float64 on the CPU."""
     torch = importlib.import_module("torch")
     X = torch.from_numpy(problem.X)
-    y = torch.from_numpy(problem.y)
+    y = torch.from_numpy(problem.labels(loss))
+    value_and_residual = _torch_loss(torch, loss, y)
     a = torch.from_numpy(problem.params.a)
     scale, eta = problem.scale, problem.eta
     sigma = {"relu": torch.relu, "sigmoid": torch.sigmoid,
@@ -331,12 +384,11 @@ def make_torch_autograd(problem, activation="relu"):
         b = torch.tensor(problem.params.b, requires_grad=True)
         losses = torch.empty(k + 1, dtype=torch.float64)
         for step in range(k + 1):
-            r = scale * (sigma(torch.addmm(b, X, W.T)) @ a) - y
-            loss = 0.5 * (r @ r)
-            losses[step] = loss.detach()
+            value = value_and_residual(scale * (sigma(torch.addmm(b, X, W.T)) @ a))[0]
+            losses[step] = value.detach()
             if step == k:
                 break
-            loss.backward()
+            value.backward()
             with torch.no_grad():
                 W -= eta * W.grad
                 b -= eta * b.grad
@@ -347,12 +399,13 @@ def make_torch_autograd(problem, activation="relu"):
     return run
 
 
-def make_torch_compiled(problem, activation="relu"):
+def make_torch_compiled(problem, activation="relu", loss="squared"):
     """PyTorch, the hand-gradient step compiled by ``torch.compile`` (inductor), the Python loop
     over steps around it. The first call compiles (tens of seconds; excluded from timing)."""
     torch = importlib.import_module("torch")
     X = torch.from_numpy(problem.X)
-    y = torch.from_numpy(problem.y)
+    y = torch.from_numpy(problem.labels(loss))
+    value_and_residual = _torch_loss(torch, loss, y)
     n, d = problem.n, problem.d
     sa = torch.from_numpy(problem.scale * problem.params.a)
     eta_sa = (problem.eta * sa)[:, None]
@@ -369,14 +422,13 @@ def make_torch_compiled(problem, activation="relu"):
     @torch.compile(dynamic=False)
     def step(W, b):
         A, D = sigma(torch.addmm(b, X, W.T))
-        r = A @ sa - y
+        value, r = value_and_residual(A @ sa)
         G = (D.T @ (X1 * r[:, None])) * eta_sa
-        return W - G[:, :d], b - G[:, d], 0.5 * (r @ r)
+        return W - G[:, :d], b - G[:, d], value
 
     @torch.compile(dynamic=False)
     def last(W, b):
-        r = sigma(torch.addmm(b, X, W.T))[0] @ sa - y
-        return 0.5 * (r @ r)
+        return value_and_residual(sigma(torch.addmm(b, X, W.T))[0] @ sa)[0]
 
     def run(k):
         with torch.inference_mode():
@@ -391,7 +443,7 @@ def make_torch_compiled(problem, activation="relu"):
     return run
 
 
-def _jax_trajectory(jax, problem, activation, hand):
+def _jax_trajectory(jax, problem, activation, hand, loss):
     """The jitted whole loop: ``lax.fori_loop`` over k steps (k static, so each k compiles once),
     W and b donated, with the hand gradient (``hand``) or ``jax.value_and_grad``."""
     jnp = jax.numpy
@@ -406,14 +458,20 @@ def _jax_trajectory(jax, problem, activation, hand):
             return A * (1.0 - A)
         return jax.nn.sigmoid(Z)
 
+    def value_and_residual(f, y):
+        if loss == "squared":
+            r = f - y
+            return 0.5 * (r @ r), r
+        u = -y * f
+        return jnp.mean(jax.nn.softplus(u)), -y * jax.nn.sigmoid(u) / y.shape[0]
+
     def residual(W, b, X, y, a):
         Z = X @ W.T + b
         A = sigma(Z)
-        return Z, A, scale * (A @ a) - y
+        return Z, A, value_and_residual(scale * (A @ a), y)
 
     def loss_fn(W, b, X, y, a):
-        r = residual(W, b, X, y, a)[2]
-        return 0.5 * (r @ r)
+        return residual(W, b, X, y, a)[2][0]
 
     value_and_grad = jax.value_and_grad(loss_fn, argnums=(0, 1))
 
@@ -421,9 +479,9 @@ def _jax_trajectory(jax, problem, activation, hand):
         if not hand:
             loss, (gW, gb) = value_and_grad(W, b, X, y, a)
             return W - eta * gW, b - eta * gb, loss
-        Z, A, r = residual(W, b, X, y, a)
+        Z, A, (value, r) = residual(W, b, X, y, a)
         G = (derivative(Z, A).T @ (X1 * r[:, None])) * (eta * scale * a)[:, None]
-        return W - G[:, :d], b - G[:, d], 0.5 * (r @ r)
+        return W - G[:, :d], b - G[:, d], value
 
     def trajectory(W, b, X, y, a, k):
         X1 = jnp.concatenate([X, jnp.ones((X.shape[0], 1))], axis=1)
@@ -440,11 +498,12 @@ def _jax_trajectory(jax, problem, activation, hand):
     return jax.jit(trajectory, static_argnums=5, donate_argnums=(0, 1))
 
 
-def _make_jax(problem, activation, hand):
+def _make_jax(problem, activation, hand, loss):
     jax = importlib.import_module("jax")
     jax.config.update("jax_enable_x64", True)
-    compiled = _jax_trajectory(jax, problem, activation, hand)
-    fixed = tuple(jax.numpy.asarray(v) for v in (problem.X, problem.y, problem.params.a))
+    compiled = _jax_trajectory(jax, problem, activation, hand, loss)
+    fixed = tuple(jax.numpy.asarray(v) for v in (problem.X, problem.labels(loss),
+                                                 problem.params.a))
 
     def run(k):
         # Fresh W and b each call: they are donated to (consumed by) the compiled loop.
@@ -454,15 +513,15 @@ def _make_jax(problem, activation, hand):
     return run
 
 
-def make_jax_hand(problem, activation="relu"):
+def make_jax_hand(problem, activation="relu", loss="squared"):
     """JAX, hand gradient: the whole loop jitted (``_jax_trajectory``), float64
     (``jax_enable_x64``)."""
-    return _make_jax(problem, activation, hand=True)
+    return _make_jax(problem, activation, True, loss)
 
 
-def make_jax_autodiff(problem, activation="relu"):
+def make_jax_autodiff(problem, activation="relu", loss="squared"):
     """JAX, ``jax.value_and_grad``: the whole loop jitted (``_jax_trajectory``), float64."""
-    return _make_jax(problem, activation, hand=False)
+    return _make_jax(problem, activation, False, loss)
 
 
 IMPLEMENTATIONS = {"gdproofs": make_gdproofs}
@@ -702,16 +761,16 @@ def pair_floor(activation, *, repeats=REPEATS, quick=False):
     return _pair_seconds(code, Z0, repeats) - _pair_seconds(kernels.RELU, Z0, repeats)
 
 
-def _compare(problem, activation, names, target, repeats, quick):
+def _compare(problem, activation, names, target, repeats, quick, loss="squared"):
     """Correctness, then timing, of gdproofs and every form of each named peer on ``problem``
-    with ``activation``.
+    with ``activation`` and ``loss``.
 
     gdproofs' row is checked too: against its first run, which it must reproduce bit for bit. A
     peer's row is its fastest form that reproduces gdproofs' trajectory (``form``), with every
     form's status and speed under ``forms``; a peer with a mismatching form is a mismatch (its
     other forms are still timed and listed). Returns {name: row}.
     """
-    reference = make_gdproofs(problem, activation)(CHECK_STEPS)
+    reference = make_gdproofs(problem, activation, loss)(CHECK_STEPS)
     rows, runners = {}, {}
     for name in names:
         if name in OPTIONAL and available(name) is None:
@@ -724,7 +783,7 @@ def _compare(problem, activation, names, target, repeats, quick):
             if quick and form in SLOW_TO_BUILD:
                 rows[name]["forms"][form] = dict(status="skipped in quick mode")
                 continue
-            runner = make(problem, activation)
+            runner = make(problem, activation, loss)
             check = check_correctness(runner, reference)
             if check["agree"]:
                 rows[name]["forms"][form] = dict(status="ok", check=check)
@@ -774,7 +833,7 @@ def _measure_size(size, names, roof_gflops, target, repeats, quick=False, floors
     best_peer, ratio, speedup_vs = _peer_ratios(rows)
     out = dict(shape=list(SIZES[size]), eta=problem.eta, flops_per_step=problem.flops_per_step,
                implementations=rows, best_peer=best_peer, speedup_vs_best_peer=ratio,
-               speedup_vs=speedup_vs, fraction_of_roof=None, activations={})
+               speedup_vs=speedup_vs, fraction_of_roof=None, activations={}, losses={})
     ours = rows["gdproofs"]
     if ours["status"] != "ok":
         return out
@@ -795,6 +854,14 @@ def _measure_size(size, names, roof_gflops, target, repeats, quick=False, floors
                                       step_time=floor_step,
                                       fraction_reached=floor_step / mine["step_time"])
         out["activations"][activation] = entry
+    for loss in LOSSES:
+        rows = _compare(problem, "relu", names, target, repeats, quick, loss)
+        best_peer, ratio, speedup_vs = _peer_ratios(rows)
+        mine = rows["gdproofs"]
+        out["losses"][loss] = dict(
+            implementations=rows, best_peer=best_peer, speedup_vs_best_peer=ratio,
+            speedup_vs=speedup_vs, relative_to_squared=(mine["step_time"] / ours["step_time"]
+                                                        if mine["status"] == "ok" else None))
     return out
 
 
@@ -1002,7 +1069,9 @@ def run_bench(sizes=None, peers=True, quick=False, *, log=None):
         status, check, timing}, step_time, steps_per_s, gflops, k, repeats}, best_peer,
         speedup_vs_best_peer, speedup_vs {peer: ratio}, fraction_of_roof, activations
         {activation: implementations, best_peer, speedup_vs_best_peer, speedup_vs,
-        relative_to_relu, floor {seconds_per_pair, lanes, step_time, fraction_reached}}}),
+        relative_to_relu, floor {seconds_per_pair, lanes, step_time, fraction_reached}},
+        losses {loss: implementations, best_peer, speedup_vs_best_peer, speedup_vs,
+        relative_to_squared}}),
         ``batched``, ``cold_start``,
         ``scaling`` ({"n", "d", "m": [points], "threads": [batched points], "single_threads":
         [one run on ``SCALING_BASE`` per numba thread count]}), ``targets`` (list of
@@ -1050,9 +1119,11 @@ def run_bench(sizes=None, peers=True, quick=False, *, log=None):
         result["cold_start"] = cold_start()
     result["targets"] = evaluate_targets(result)
     result["mismatches"] = [
-        f"{size}/{activation}/{name}" for size, row in result["sizes"].items()
-        for activation, rows in [("relu", row["implementations"]),
-                                 *((a, e["implementations"]) for a, e in row["activations"].items())]
+        f"{size}/{case}/{name}" for size, row in result["sizes"].items()
+        for case, rows in [("relu", row["implementations"]),
+                           *((a, e["implementations"]) for a, e in row["activations"].items()),
+                           *((f"relu+{loss}", e["implementations"])
+                             for loss, e in row.get("losses", {}).items())]
         for name, impl in rows.items() if impl["status"] == "mismatch"]
     result["correct"] = not result["mismatches"]
     return result
@@ -1132,6 +1203,23 @@ def format_table(result):
             lines.append(f"| {size} | " + " | ".join(_cell(impls.get(name))
                                                       for name in ("gdproofs", *PEERS))
                          + f" | {ratio} | {relu} | {reached} |")
+    for loss in LOSSES:
+        rows = [(size, row["losses"][loss]) for size, row in _in_size_order(result["sizes"])
+                if loss in row.get("losses", {})]
+        if not rows:
+            continue
+        lines += ["", f"{loss.capitalize()} loss (ReLU, labels ±1), against each peer's own:", "",
+                  "| size | gdproofs | numpy | torch | jax | vs best peer | of squared |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for size, entry in rows:
+            impls = entry["implementations"]
+            ratio = "—" if entry["speedup_vs_best_peer"] is None else \
+                f"{entry['speedup_vs_best_peer']:.2f}x {entry['best_peer']}"
+            rel = "—" if entry["relative_to_squared"] is None else \
+                f"{entry['relative_to_squared']:.2f}x"
+            lines.append(f"| {size} | " + " | ".join(_cell(impls.get(name))
+                                                      for name in ("gdproofs", *PEERS))
+                         + f" | {ratio} | {rel} |")
     lines += ["", "Peer forms (ReLU steps/s; the fastest is the peer's cell): " + "; ".join(
         f"{size} " + ", ".join(f"{name} {form} " + (f"{f['steps_per_s']:,.0f}" if "steps_per_s"
                                                     in f else f["status"])

@@ -23,6 +23,8 @@ __all__ = [
     "circle",
     "circle_angles",
     "near_parallel",
+    "noisy_cluster_labels",
+    "noisy_clusters",
     "generator",
     "label_function",
     "normalize_rows",
@@ -977,10 +979,30 @@ def sobolev_circle_target(X, *, alpha, terms=4096, excess=0.05):
 _GENERATORS = {}
 _LABELS = {}
 # Built-in label functions of X a DataSpec may name (labels="function").
-_BUILTIN_LABELS = ("ball_indicator", "zonal_harmonic", "teacher_labels", "sobolev_circle_target")
+def noisy_clusters(n, d, *, seed, mu_norm, noise, kappa=1.0, covariance="identity"):
+    """Inputs of the noisy two-cluster model of Frei, Chatterji & Bartlett (2022), §2.2: x = z + ỹµ
+    (``checks.clusters.noisy_clusters_sample``; its labels are ``noisy_cluster_labels``)."""
+    from checks import clusters  # checks.clusters builds on this module's checks
+
+    return clusters.noisy_clusters(n, d, seed=seed, mu_norm=mu_norm, noise=noise, kappa=kappa,
+                                   covariance=covariance)
+
+
+def noisy_cluster_labels(X, *, seed, mu_norm, noise, kappa=1.0, covariance="identity"):
+    """The observed (noisy) labels of the ``noisy_clusters`` draw whose inputs are X, exactly
+    round(η n) of them flipped (``checks.clusters.noisy_cluster_labels``)."""
+    from checks import clusters
+
+    return clusters.noisy_cluster_labels(X, seed=seed, mu_norm=mu_norm, noise=noise, kappa=kappa,
+                                         covariance=covariance)
+
+
+_BUILTIN_LABELS = ("ball_indicator", "zonal_harmonic", "teacher_labels", "sobolev_circle_target",
+                   "noisy_cluster_labels")
 # Names of this module that are not data-set generators (n, d, *, seed, ...).
 _NOT_GENERATORS = ("random_labels", "teacher_labels", "ball_indicator", "zonal_harmonic",
-                   "sobolev_circle_target", "normalize_rows", "circle_angles",
+                   "noisy_cluster_labels", "sobolev_circle_target", "normalize_rows",
+                   "circle_angles",
                    "sum_of_spheres_norm_density", "register", "register_labels", "generator",
                    "label_function")
 

@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+import numpy as np
+
 from checks import engine
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -16,6 +18,20 @@ def _example_block(marker="mine.outer_descent"):
     text = README.read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     return next(b for b in blocks if marker in b)
+
+
+def test_readme_public_api_example_runs():
+    """The Public API block: every call runs, and the results are what the comments say."""
+    namespace = {}
+    exec(compile(_example_block("gradient_descent_seeds"), "README.md", "exec"), namespace)
+    run, fit, test, sample = (namespace[k] for k in ("run", "fit", "test", "sample"))
+    assert not run.diverged and run.losses[-1] < run.losses[0]
+    assert namespace["lam0"] > 0 and namespace["H_inf"].shape == (8, 8)
+    # Frei et al.'s network fits every label, the flipped one too, and errs at about the noise
+    # rate on fresh draws (the interval is the 99% Clopper–Pearson one of 4000 draws).
+    y_f = sample.y * namespace["forward"](namespace["frei"], fit.params, sample.X)
+    assert np.all(y_f > 0) and sample.flipped.sum() == 1
+    assert test.low <= 0.1 + 0.02 and test.high >= 0.1 - 0.02
 
 
 def test_readme_theorem_example_holds_and_is_searched(capsys):
