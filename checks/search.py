@@ -16,6 +16,7 @@ change with hypothesis versions.
 """
 
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 import json
 import math
@@ -23,6 +24,7 @@ import os
 from pathlib import Path
 import tempfile
 import time
+import warnings
 import zlib
 
 from hypothesis import HealthCheck, Phase, example, given, settings, target
@@ -151,6 +153,40 @@ def searchable(theorem):
         is not None
 
 
+@contextmanager
+def reproducible_draws():
+    """Make hypothesis draw the same examples for a seed wherever the search runs.
+
+    hypothesis (6.13x and later) sometimes draws constants harvested from the source of the local
+    modules loaded in the process, and caches the usable ones per process on first use; a
+    search's examples then depended on what had been imported or searched before it in the same
+    process (measured: du2019.gd_linear_rate's ci search ran 43 of 57 examples alone and 41
+    inside ``gdproofs run``), and on every edit anywhere in the code. Inside this context the
+    harvest is empty and the cache of usable constants starts empty (it is restored after, for
+    other hypothesis use in the process). This reaches into hypothesis's internals
+    (``hypothesis.internal.conjecture.providers``): if they move, it does nothing and warns.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+
+        harvest, cache, empty = (providers._get_local_constants,
+                                 providers.CONSTANTS_CACHE.cache, providers.Constants)
+    except (ImportError, AttributeError):
+        warnings.warn("hypothesis's local-constant harvest was not found: searches may draw "
+                      "differently depending on the modules loaded", RuntimeWarning)
+        yield
+        return
+    saved = dict(cache)
+    cache.clear()
+    providers._get_local_constants = empty
+    try:
+        yield
+    finally:
+        providers._get_local_constants = harvest
+        cache.clear()
+        cache.update(saved)
+
+
 def search_seed(theorem_id, mode, seed, shard):
     """hypothesis's seed for one search: a fixed function of what is searched, so a search is
     reproducible and shards draw independently."""
@@ -223,7 +259,8 @@ def search(theorem, *, mode, profile, seed=0, shard=0):
     test = hypothesis_seed(search_seed(theorem.id, mode, seed, shard))(
         hypothesis_settings(profile)(test))
     try:
-        test()
+        with reproducible_draws():
+            test()
     except FoundCandidate as found:
         result.candidate = found.instance
         result.candidate_score = found.score
@@ -299,7 +336,8 @@ def search_study(study, *, mode, profile, seed=0, shard=0):
     test = hypothesis_seed(search_seed(study.id, mode, seed, shard))(
         hypothesis_settings(profile, examples)(given(space.strategy())(probe.body())))
     try:
-        test()
+        with reproducible_draws():
+            test()
     except FoundCandidate as found:
         result.candidate = dict(found.instance)
         result.candidate_score = found.score

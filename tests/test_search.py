@@ -119,6 +119,38 @@ def test_a_search_is_reproducible_and_shards_differ():
     assert other["tightest"] != first["tightest"]
 
 
+def _drawn_sizes(monkeypatch=None, constants=None):
+    """The sizes a 40-example search of a toy study draws, in order; with ``constants``, as if
+    modules whose source holds those numbers had been imported (hypothesis harvests them)."""
+    if constants is not None:
+        from hypothesis.internal.conjecture import providers
+
+        monkeypatch.setattr(providers, "_get_local_constants",
+                            lambda: providers.Constants(integers=set(constants)))
+        providers.CONSTANTS_CACHE.cache.clear()
+    drawn = []
+
+    def measure(study, mode, profile, seed):
+        drawn.append(study.options["size"])
+        return Finding(engine.HOLDS, "toy", dict(size=study.options["size"]))
+
+    toy = Study(id="toy.draws", title="t", citation=du2019.cite(""), fidelity="stated",
+                statement="s", measure=measure, modes=("relaxed",), options=dict(size=0),
+                space=space.StudySpace(parameters=(("size", 0, 10 ** 6),),
+                                       options=lambda p: dict(size=p["size"]),
+                                       score=lambda f, p: -1.0, examples=(("ci", 40),)))
+    search.search(toy, mode="relaxed", profile=engine.get_profile("ci"))
+    return drawn
+
+
+def test_a_search_draws_the_same_examples_whatever_modules_are_loaded(monkeypatch):
+    """hypothesis draws constants harvested from the loaded modules' source: without
+    ``search.reproducible_draws`` a search's examples would depend on the process's imports."""
+    plain = _drawn_sizes()
+    assert _drawn_sizes(monkeypatch, constants=range(123_450, 123_500)) == plain
+    assert len(set(plain)) > 20  # the toy search does draw many different sizes
+
+
 def test_rejections_are_counted_with_their_reasons():
     found = search.search(get("du2019.gd_linear_rate"), mode="literal", profile=SMALL)
     # Literal widths (≈ n⁶/λ₀⁴δ³) are out of every budget: nothing runs, and the search says so.
