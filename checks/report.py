@@ -402,8 +402,35 @@ def _ratio_cell(row):
     return ", ".join(parts) or "—"
 
 
+def is_reproduction(theorem):
+    return isinstance(theorem, Study) and theorem.kind == "reproduction"
+
+
+def _reproductions_markdown(reports):
+    """The index's Reproductions section: the papers' own experiments re-run and judged."""
+    repro = [r for r in reports if is_reproduction(r.theorem)]
+    if not repro:
+        return []
+    from checks.study import NOT_REPRODUCED
+    rows = []
+    for r in repro:
+        verdicts = ", ".join(f"{mode} {v.state}" for mode, v in r.verdicts.items())
+        planted = f"{sum(v.state == engine.VIOLATED for _, v in r.planted)}/{len(r.planted)}"
+        rows.append([f"[{r.theorem.id}]({slug(r.theorem.id)}.md)", r.theorem.citation.where,
+                     r.theorem.title, verdicts, planted])
+    return ["", "## Reproductions", "",
+            "The papers' own experiments, re-run and judged: each page gives the experiment as "
+            "the paper describes it, our run (the sizes the profile affords, said on the page; "
+            "`gdproofs run --profile dev` runs the papers' full sizes), the figure, and a verdict "
+            "on each qualitative statement the paper makes of it.", "",
+            _table(["reproduction", "paper's figure", "what is judged", "verdict",
+                    "planted refuted"], rows), ""] + [
+        f"- {paper}: {why}." for paper, why in sorted(NOT_REPRODUCED.items())]
+
+
 def index_markdown(reports, *, profile, seed):
-    rows = summary_rows(reports)
+    claims = [r for r in reports if not is_reproduction(r.theorem)]
+    rows = summary_rows(claims)
     out = ["# gdproofs report", "",
            f"Profile **{profile}**, seed **{seed}**. Each theorem is checked *literally* (its "
            f"hypotheses as proven) and *relaxed* (its width/step hypotheses scaled by the factors "
@@ -430,9 +457,10 @@ def index_markdown(reports, *, profile, seed):
             "one held divided by the proven bound. Both > 1 mean the theorem asks for more than "
             "this data needs.", "", "## Statements by fidelity", ""]
     for fidelity in FIDELITY_MARKS:
-        ids = [r.theorem.id for r in reports if r.theorem.fidelity == fidelity]
+        ids = [r.theorem.id for r in claims if r.theorem.fidelity == fidelity]
         out.append(f"- {FIDELITY_MARKS[fidelity]} {fidelity}: "
                    + (", ".join(f"[{i}]({slug(i)}.md)" for i in ids) if ids else "none"))
+    out += _reproductions_markdown(reports)
     out.append("")
     return "\n".join(out)
 
@@ -577,7 +605,12 @@ def study_markdown(report, figures):
     t = report.theorem
     out = [f"# {t.id}: {t.title}", "", "[← index](README.md)", "",
            f"**Fidelity:** {FIDELITY_MARKS[t.fidelity]} {t.fidelity}  ",
-           f"**Citation:** {t.citation}", "", "## Statement", "", t.statement, ""]
+           f"**Citation:** {t.citation}", ""]
+    if t.kind == "reproduction":
+        out += ["## The paper's experiment", "", t.experiment, "",
+                "## What is judged", "", t.statement, ""]
+    else:
+        out += ["## Statement", "", t.statement, ""]
     if t.notes:
         out += [t.notes, ""]
     if t.constants:

@@ -19,6 +19,27 @@ from typing import Callable
 from checks.theorem import FIDELITIES
 
 STUDY_MODES = ("literal", "relaxed")
+# A study either checks a statement of a paper ("claim") or reproduces one of the paper's own
+# experiments ("reproduction": the experiment as described, our run at the paper's sizes or the
+# nearest affordable ones, the figure, and each qualitative statement the paper makes of it
+# judged); reproductions have a section of their own in the report.
+STUDY_KINDS = ("claim", "reproduction")
+# Papers with no experiment to reproduce, and why (``no_experiment``): the report says so.
+NOT_REPRODUCED = {}
+
+
+def missing_requirements(claim):
+    """The optional modules ``claim`` (a Study) requires that cannot be imported here."""
+    import importlib.util
+
+    return [name for name in getattr(claim, "requires", ())
+            if importlib.util.find_spec(name) is None]
+
+
+def no_experiment(paper, why):
+    """Record that ``paper`` has no experiment to reproduce, and why (shown in the report's
+    Reproductions section)."""
+    NOT_REPRODUCED[paper] = why
 
 
 @dataclass(frozen=True)
@@ -96,6 +117,15 @@ class Study:
         and a violation score: the search drives the whole measurement over them.
     unsearched : str
         Why the study has nothing to search (shown on its page).
+    kind : {"claim", "reproduction"}
+        A reproduction re-runs a paper's own experiment (``STUDY_KINDS``); ``experiment``
+        then describes it as the paper does (setting, sizes, what the figure shows, where).
+    experiment : str
+        The paper's experiment, for a reproduction.
+    requires : tuple of str
+        Optional modules the measurement needs (e.g. "sklearn" for a bundled data set): without
+        them the measurement says so (INCONCLUSIVE, with the install command) and the library's
+        test items skip it (``missing_requirements``).
     confirm : bool
         Re-measure a VIOLATED finding on fresh trials (base seed + 1; every study draws its trials
         from its base seed with a stride larger than its trial count, so the two share none):
@@ -118,10 +148,18 @@ class Study:
     confirm: bool = True
     space: object = None
     unsearched: str = ""
+    kind: str = "claim"
+    experiment: str = ""
+    requires: tuple = ()
 
     def __post_init__(self):
         if self.fidelity not in FIDELITIES:
             raise ValueError(f"fidelity must be one of {FIDELITIES}, got {self.fidelity!r}")
+        if self.kind not in STUDY_KINDS:
+            raise ValueError(f"kind must be one of {STUDY_KINDS}, got {self.kind!r}")
+        if self.kind == "reproduction" and not self.experiment:
+            raise ValueError(f"a reproduction must describe the paper's experiment, got none for "
+                             f"{self.id!r}")
         bad = [m for m in self.modes if m not in STUDY_MODES]
         if bad or not self.modes:
             raise ValueError(f"modes must be a non-empty subset of {STUDY_MODES}, got "

@@ -7,7 +7,8 @@ whole library.
 import importlib
 
 LIBRARY = ("theorems.du2019", "theorems.jentzen2021", "theorems.arora2019", "theorems.welper2024",
-           "theorems.safran_lee2022", "theorems.frei2022")
+           "theorems.safran_lee2022", "theorems.frei2022",
+           "theorems.reproductions")
 
 
 def load_all():

@@ -36,7 +36,7 @@ import math
 import numpy as np
 from scipy import stats as sps
 
-from checks import clusters, engine
+from checks import clusters, engine, stats
 from checks.network import Network, forward, init_params
 from checks.runs import judge
 from checks.space import StudySpace
@@ -568,13 +568,20 @@ def _harm_z(small, large):
 HARM_ALPHA = 1e-3
 
 
+
 def _ablation_measure(study, mode, profile, seed):
     """Theorem 1's two parts along one ablated axis (``options["axis"]``: "p" or "gamma"), judged
     by ``options["judge"]``:
 
-    * "part2" — part 2 holds at every point, by Clopper–Pearson at 2δ (``options["bound_scale"]``
-      replaces the bound by that multiple of η, for a planted variant);
+    * "pooled" — at every point the test error pooled over the trials (a mean over samples and
+      initialisations) is within part 2's bound: its Clopper–Pearson interval at ``TEST_ALPHA``
+      below it (above it: VIOLATED); ``options["bound_scale"]`` replaces the bound by that
+      multiple of η, for a planted variant;
     * "part1" — part 1 holds at every point (GD fits every label within T);
+    * "hit_order" — paired over trials, the first step with L̂ ≤ ε comes later for each γ
+      below the relaxed γ = 0.1 and earlier for each above it (a sign test: the 95%
+      Clopper–Pearson interval of P(ordered) above ½); ``options["sign"]`` −1 claims the
+      reverse;
     * "harm" — the test error pooled over the points with p ≤ n²/4 exceeds the one pooled over
       p ≥ 2.5 n² (``options["sign"]`` −1 claims the opposite), a one-sided two-proportion z-test at
       ``HARM_ALPHA``: HOLDS above the critical value, VIOLATED below minus it.
@@ -584,18 +591,23 @@ def _ablation_measure(study, mode, profile, seed):
     """
     axis, rule = study.options["axis"], study.options["judge"]
     grid = A2_GRID if axis == "p" else GAMMA_GRID
-    rows, states, tests, fits, pooled = [], [], [], [], {}
+    rows, states, tests, fits, pooled, hits = [], [], [], [], {}, {}
     for value in grid:
         setting = (replace(RELAXED, p=value, alpha_factor=float(value)) if axis == "p" else
                    replace(RELAXED, gamma=value))
         bound = (setting.noise * study.options["bound_scale"] if "bound_scale" in study.options
                  else setting.test_bound())
         outcomes, unfit, harmful = _ablation_point(setting, seed, profile, bound)
-        if rule != "harm":
-            states.append(judge(harmful if rule == "part2" else unfit, len(outcomes),
-                                2 * DELTA).state)
         pooled[value] = _pooled(outcomes)
         errors, draws = pooled[value]
+        hits[value] = np.array([o.first_below_eps if o.first_below_eps is not None else
+                                math.inf for o in outcomes], dtype=float)
+        if rule == "part1":
+            states.append(judge(unfit, len(outcomes), 2 * DELTA).state)
+        elif rule == "pooled":
+            low, high = clusters.clopper_pearson(errors, draws, TEST_ALPHA)
+            states.append("REFUTED" if low > bound else "CONSISTENT" if high <= bound else
+                          "INCONCLUSIVE")
         rows.append(f"{axis} = {value:g}: part 1 failed {unfit}/{len(outcomes)}, part 2 failed "
                     f"{harmful}/{len(outcomes)}, pooled test error {errors / draws:.4f} (bound "
                     f"{bound:.4f})")
@@ -603,7 +615,29 @@ def _ablation_measure(study, mode, profile, seed):
         fits.append(1.0 - unfit / len(outcomes))
     values = {**{f"test_{axis}{v:g}": t for v, t in zip(grid, tests)},
               **{f"fit_{axis}{v:g}": f for v, f in zip(grid, fits)}}
-    if rule == "harm":
+    if rule == "hit_order":
+        sign = study.options.get("sign", 1)
+        ref = hits[RELAXED.gamma]
+        orders, words = [], []
+        for value in grid:
+            if value == RELAXED.gamma:
+                continue
+            # claimed: smaller γ reaches L̂ ≤ ε later (never reaching it counts as latest)
+            later = value < RELAXED.gamma
+            ordered = int(np.sum(sign * (hits[value] - ref) * (1 if later else -1) > 0))
+            low, high = stats.clopper_pearson(ordered, ref.size, confidence=0.95)
+            orders.append((low, high))
+            values.update({f"ordered_gamma{value:g}": ordered,
+                           f"median_first_below_eps_gamma{value:g}": float(np.median(hits[value]))})
+            words.append(f"γ = {value:g} {'later' if later == (sign > 0) else 'earlier'} than "
+                         f"γ = {RELAXED.gamma:g} in {ordered}/{ref.size} pairs (95% interval "
+                         f"[{low:.2f}, {high:.2f}])")
+        state = (engine.HOLDS if all(low > 0.5 for low, _ in orders) else
+                 engine.VIOLATED if any(high < 0.5 for _, high in orders) else
+                 engine.INCONCLUSIVE)
+        claim = ("paired over trials, GD reaches L̂ ≤ ε " + ("later" if sign > 0 else "earlier")
+                 + " the less leaky φ is: " + "; ".join(words))
+    elif rule == "harm":
         n2 = RELAXED.n ** 2
         small = [pooled[v] for v in grid if v <= n2 / 4]
         large = [pooled[v] for v in grid if v >= 2.5 * n2]
@@ -623,9 +657,10 @@ def _ablation_measure(study, mode, profile, seed):
         values.update(refuted_points=states.count("REFUTED"),
                       consistent_points=states.count("CONSISTENT"))
         claim = ("part 1 (every label fitted by T) holds at every point" if rule == "part1" else
-                 f"the test error is ≤ {study.options['bound_scale']:g}η at every point"
+                 f"the pooled test error is ≤ {study.options['bound_scale']:g}η at every point"
                  if "bound_scale" in study.options else
-                 "part 2 (test error ≤ η + 2exp(−n‖µ‖⁴/(Cp)), C = 8) holds at every point")
+                 "the pooled test error is within part 2's bound η + 2exp(−n‖µ‖⁴/(Cp)), C = 8, "
+                 "at every point")
     xs = [v / RELAXED.n ** 2 for v in grid] if axis == "p" else list(grid)
     plot = Plot(f"ablation_{axis}", f"Theorem 1 with {'(A2) dropped' if axis == 'p' else 'γ → 0'}"
                 f" ({profile.seeds} trials a point)", "p / n²" if axis == "p" else "γ",
@@ -675,22 +710,39 @@ leaky_dropped = Study(
     citation=cite("the γ-leaky, H-smooth assumption (p. 5) and Eq. (1)"),
     fidelity="reconstructed",
     statement=("FINDING (the proofs need γ > 0: their constants grow like 1/γ²): at the relaxed "
-               "sizes, Theorem 1's part 2 still holds (test error within η + 2exp(−n‖µ‖⁴/(Cp)), "
-               "C = 8) for γ = 0.5, 0.1, 0.01 and 0 (Eq. (1) at γ = 0 is a smoothed ReLU)."),
+               "sizes, leakiness matters for the optimisation: paired over trials (same sample "
+               "and initialisation), GD first reaches L̂ ≤ ε later at γ = 0.01 and at γ = 0 "
+               "(Eq. (1) is then a smoothed ReLU) than at γ = 0.1, and earlier at γ = 0.5 — each "
+               "a sign test whose 95% Clopper–Pearson interval lies above ½. The test error and "
+               "how often every label is fitted by T are on the page, not judged (see the "
+               "notes)."),
     measure=_ablation_measure,
     unsearched="an ablation along one axis (γ), with the rest fixed at the relaxed check's values",
     constants=(("grid", "γ = 0.5, 0.1, 0.01, 0", "from leaky to not leaky"),
                ("setting", "as frei2022.benign_overfitting relaxed", "")),
     modes=("relaxed",),
-    options=dict(axis="gamma", judge="part2"),
+    options=dict(axis="gamma", judge="hit_order"),
     notes=("At the initialisation (A6) asks for, every pre-activation is far inside |z| ≤ 1/H, "
            "where φ' ≈ (1 + γ)/2 ≥ 1/2 even at γ = 0: the first steps cannot tell the difference. "
-           "The figure shows part 1 too."),
+           "Later they can: in every one of 32 pairs (ci, base seeds 0 and 2) γ = 0.01 and 0 "
+           "reached ε later than γ = 0.1 (medians 485 and 488 against 452 steps) and γ = 0.5 "
+           "earlier (288). At γ ≤ 0.01 GD had not fitted every label by T in 2–12 of 64 trials "
+           "(ci, base seeds 0–3), against none at γ ≥ 0.1: too few to judge reliably at 32 "
+           "trials a point. The test error is not "
+           "judged: pooled over the 32 trials it was 0.0995 at γ = 0 with base seed 0 and 0.1048 "
+           "with base seed 3 (against 0.100–0.101 at γ ≥ 0.1, and part 2's bound 0.1061), so "
+           "whether γ → 0 raises it is within the draw-to-draw spread at these sizes."),
 )
-LEAKY_PLANTED = leaky_dropped.variant(
-    "test_below_noise", planted=True, options=dict(bound_scale=0.5),
-    statement="PLANTED FALSE: with γ → 0 the test error stays below η/2 at every γ.")
+LEAKY_PLANTED = (
+    leaky_dropped.variant(
+        "leakiness_slows", planted=True, options=dict(sign=-1),
+        statement=("PLANTED FALSE: the less leaky φ is, the sooner GD reaches L̂ ≤ ε (paired "
+                   "over trials).")),
+    leaky_dropped.variant(
+        "test_below_noise", planted=True, options=dict(judge="pooled", bound_scale=0.5),
+        statement="PLANTED FALSE: with γ → 0 the pooled test error stays below η/2 at every γ."),
+)
 
 
 register(a2_dropped, (A2_PLANTED, A2_PLANTED_BENIGN))
-register(leaky_dropped, (LEAKY_PLANTED,))
+register(leaky_dropped, LEAKY_PLANTED)
