@@ -403,6 +403,11 @@ def make_torch_compiled(problem, activation="relu", loss="squared"):
     """PyTorch, the hand-gradient step compiled by ``torch.compile`` (inductor), the Python loop
     over steps around it. The first call compiles (tens of seconds; excluded from timing)."""
     torch = importlib.import_module("torch")
+    # dynamo caches compiled code per function and recompiles for each new shape up to its
+    # recompile limit (8), then silently runs the function eagerly: a bench of 5 sizes × 4
+    # configurations would time eager code under this form's name. A fresh cache per problem
+    # keeps every one compiled.
+    torch._dynamo.reset()
     X = torch.from_numpy(problem.X)
     y = torch.from_numpy(problem.labels(loss))
     value_and_residual = _torch_loss(torch, loss, y)
