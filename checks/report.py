@@ -893,12 +893,16 @@ def compare_baseline(reports, path, *, ids=None):
     A regression: any verdict state that differs from the baseline (states have tolerance 0; a
     claim that held and no longer holds, or a planted variant no longer refuted, is named as such),
     a figure that moved past its relative tolerance, or a theorem or planted variant of the
-    baseline that is missing now. An empty list means the run matches the baseline.
+    baseline that is missing now. An empty list means the run matches the baseline. With ``ids``,
+    only the baseline's entries for those claims are compared (a user's claims, or the claims
+    that can run here).
     """
     baseline = load_baseline(path)
     current = {r.theorem.id: baseline_entry(r) for r in reports}
     out = []
     for tid, old in sorted(baseline["theorems"].items()):
+        if ids is not None and tid not in ids:
+            continue
         new = current.get(tid)
         if new is None:
             out.append(f"{tid}: in the baseline but not checked in this run")

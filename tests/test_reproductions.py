@@ -95,3 +95,19 @@ def test_index_has_a_reproductions_section_and_the_papers_without_experiments(mo
     assert "Safran & Lee 2022: no experiment or figure reported" in repro
     page = report.study_markdown(reports[0], [])
     assert "## The paper's experiment" in page and "## What is judged" in page
+
+
+def test_a_baseline_comparison_restricted_to_ids_ignores_the_others(tmp_path):
+    """Claims that cannot run here (an optional module missing) are left out of the baseline
+    comparison by ``ids``; without ``ids`` their absence is a regression."""
+    def measure(study, mode, profile, seed):
+        return Finding(engine.HOLDS, "stub", dict(v=1.0))
+
+    a, b = (Study(id=f"claim.{k}", title=k, citation=R.du2019.cite(""), fidelity="stated",
+                  statement="s", measure=measure, modes=("relaxed",)) for k in "ab")
+    reports = [TheoremReport(t, {"relaxed": engine.check(t, mode="relaxed")}, []) for t in (a, b)]
+    path = tmp_path / "baseline.json"
+    report.write_baseline(reports, path)
+    assert report.compare_baseline(reports[:1], path, ids={"claim.a"}) == []
+    assert report.compare_baseline(reports[:1], path) == [
+        "claim.b: in the baseline but not checked in this run"]
