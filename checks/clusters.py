@@ -23,9 +23,7 @@ from dataclasses import dataclass
 import math
 
 import numpy as np
-from scipy import stats as sps
-
-from checks import data as datasets
+from checks import data as datasets, stats
 
 COVARIANCES = ("identity", "diagonal")
 
@@ -154,14 +152,6 @@ class TestError:
         return self.errors / self.draws
 
 
-def clopper_pearson(errors, draws, alpha):
-    """The two-sided 1 − α Clopper–Pearson interval for a binomial proportion."""
-    low = 0.0 if errors == 0 else float(sps.beta.ppf(alpha / 2, errors, draws - errors + 1))
-    high = 1.0 if errors == draws else float(sps.beta.ppf(1 - alpha / 2, errors + 1,
-                                                          draws - errors))
-    return low, high
-
-
 def test_error(predict, p, *, mu_norm, noise, draws, seed, alpha=0.01, kappa=1.0,
                covariance="identity", chunk=4096):
     """P(y ≠ sgn f(x)) on ``draws`` fresh points of the population (labels flipped independently
@@ -181,7 +171,7 @@ def test_error(predict, p, *, mu_norm, noise, draws, seed, alpha=0.01, kappa=1.0
         y = np.where(rng.random(k) < noise, -clean, clean)
         f = np.asarray(predict(X), dtype=float)
         errors += int(np.sum(~(y * f > 0)))
-    low, high = clopper_pearson(errors, draws, alpha)
+    low, high = stats.clopper_pearson(errors, draws, confidence=1.0 - alpha)
     return TestError(errors, draws, low, high, alpha)
 
 

@@ -73,16 +73,23 @@ class Runner:
                           + [arg for m in self.modules for arg in ("--module", m)])
 
 
-def skip_reason(case):
-    """Why a case cannot run here (an optional module its claim requires is missing), or ""."""
-    missing = missing_requirements(get(case.theorem_id))
-    return (f"{case.theorem_id} requires {', '.join(missing)} (an optional extra), not installed"
-            if missing else "")
-
-
 def judge_case(case, runner):
-    """(passed, message) for one case under the library's rules."""
+    """(passed, message) for one case under the library's rules.
+
+    A claim whose optional modules are missing here (``Study.requires``) cannot be measured: each
+    of its verdicts, planted ones included, must then say so — INCONCLUSIVE, with "not installed"
+    in its reason — rather than hold, be refuted or crash.
+    """
     r = runner.report(case.theorem_id)
+    missing = missing_requirements(r.theorem)
+    if missing:
+        (verdict,) = ([v for p, v in r.planted if p.id == case.variant_id]
+                      if case.rule == "planted" else [r.verdicts[case.rule]])
+        if verdict.state == engine.INCONCLUSIVE and "not installed" in verdict.reason:
+            return True, ""
+        return False, _message(f"requires {', '.join(missing)} (not installed) but did not say "
+                               f"it could not run", case.variant_id or case.theorem_id, verdict,
+                               runner)
     if case.rule == "planted":
         (verdict,) = [v for p, v in r.planted if p.id == case.variant_id]
         ok = verdict.state == engine.VIOLATED
@@ -146,8 +153,6 @@ class ClaimItem(_Item):
         self.runner = runner
 
     def runtest(self):
-        if skip_reason(self.case):
-            pytest.skip(skip_reason(self.case))
         ok, message = judge_case(self.case, self.runner)
         if not ok:
             raise ClaimFailure(message)
@@ -167,7 +172,8 @@ class BaselineItem(_Item):
 
 def baseline_regressions(theorem_ids, path, runner):
     """``report.compare_baseline`` on these claims, against the baseline's entries for them;
-    claims whose optional modules are missing here are left out (they cannot run)."""
+    claims whose optional modules are missing here are left out (they cannot run: ``judge_case``
+    checks that they say so)."""
     theorem_ids = [tid for tid in theorem_ids if not missing_requirements(get(tid))]
     reports = [runner.report(tid) for tid in theorem_ids]
     return report.compare_baseline(reports, path, ids=set(theorem_ids))

@@ -124,8 +124,8 @@ class Study:
         The paper's experiment, for a reproduction.
     requires : tuple of str
         Optional modules the measurement needs (e.g. "sklearn" for a bundled data set): without
-        them the measurement says so (INCONCLUSIVE, with the install command) and the library's
-        test items skip it (``missing_requirements``).
+        them the measurement says so (INCONCLUSIVE, with the install command), which the test
+        items check (``missing_requirements``, ``checks.pytest_plugin.judge_case``).
     confirm : bool
         Re-measure a VIOLATED finding on fresh trials (base seed + 1; every study draws its trials
         from its base seed with a stride larger than its trial count, so the two share none):

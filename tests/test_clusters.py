@@ -85,10 +85,3 @@ def test_a_classifier_that_returns_zero_or_nan_errs():
     te = clusters.test_error(lambda X: np.where(X[:, 0] > 0, 0.0, np.nan), 3, mu_norm=1.0,
                              noise=0.1, draws=500, seed=0)
     assert te.errors == 500 and te.high == 1.0
-
-
-def test_clopper_pearson_edges():
-    assert clusters.clopper_pearson(0, 10, 0.05)[0] == 0.0
-    assert clusters.clopper_pearson(10, 10, 0.05)[1] == 1.0
-    low, high = clusters.clopper_pearson(5, 10, 0.05)
-    assert_allclose([low, high], [0.187, 0.813], atol=1e-3)  # the textbook 95% interval

@@ -9,7 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from checks import engine, report
-from checks.pytest_plugin import Case, skip_reason
+from checks.pytest_plugin import Case, judge_case
 from checks.study import Finding, Study, missing_requirements
 from checks.suite import TheoremReport
 from theorems import reproductions as R
@@ -58,16 +58,45 @@ def test_without_scikit_learn_the_digits_say_so(monkeypatch):
     assert "scikit-learn is not installed" in finding.reason and R.INSTALL in finding.reason
 
 
-def test_missing_optional_modules_skip_the_claims_items(monkeypatch):
-    import importlib.util
+def _requiring(state, reason, planted_state=None):
+    """A stub study requiring an absent module, its report served by a stub runner."""
+    def measure(study, mode, profile, seed):
+        return Finding(state, reason)
 
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "sklearn" else real(name, *a))
-    assert missing_requirements(R.digits) == ["sklearn"]
-    reason = skip_reason(Case(R.digits.id, "relaxed"))
-    assert "requires sklearn" in reason and "not installed" in reason
-    assert skip_reason(Case(R.du_section5.id, "relaxed")) == ""
+    study = Study(id="needs.absent", title="t", citation=R.du2019.cite(""), fidelity="stated",
+                  statement="s", measure=measure, modes=("relaxed",),
+                  requires=("no_such_module_gdproofs",))
+    planted = study.variant("p", planted=True)
+    verdict = engine.check(study, mode="relaxed")
+    result = TheoremReport(study, {"relaxed": verdict},
+                           [(planted, verdict if planted_state is None else
+                             engine.check(planted.variant("q", measure=lambda *a: Finding(
+                                 planted_state, "x")), mode="relaxed"))])
+
+    class Runner:
+        def report(self, theorem_id):
+            return result
+
+        def replay(self, claim_id, mode):
+            return "replay"
+    return study, planted, Runner()
+
+
+def test_a_claim_whose_optional_module_is_missing_must_say_it_could_not_run():
+    study, planted, runner = _requiring(engine.INCONCLUSIVE, "x is not installed: pip install x")
+    assert missing_requirements(study) == ["no_such_module_gdproofs"]
+    assert judge_case(Case(study.id, "relaxed"), runner) == (True, "")
+    assert judge_case(Case(study.id, "planted", planted.id), runner) == (True, "")
+    # A verdict that held (or was refuted) without its module, or that does not say why it could
+    # not run, fails the item rather than being skipped.
+    for state, reason in ((engine.HOLDS, "x is not installed"), (engine.INCONCLUSIVE, "noise")):
+        study, planted, runner = _requiring(state, reason)
+        ok, message = judge_case(Case(study.id, "relaxed"), runner)
+        assert not ok and "did not say it could not run" in message
+    study, planted, runner = _requiring(engine.INCONCLUSIVE, "x is not installed",
+                                        planted_state=engine.VIOLATED)
+    assert not judge_case(Case(study.id, "planted", planted.id), runner)[0]
+    assert missing_requirements(R.digits) in ([], ["sklearn"])
 
 
 def test_digits_are_two_classes_of_unit_rows():
