@@ -12,7 +12,7 @@
   more of ‖y‖² on H∞'s top eigenvectors than random labels (Fig. 1); the complexity measure
   sqrt(2yᵀ(H∞)⁻¹y/n) and the test error both grow with the portion of corrupted labels (Fig. 2).
   scikit-learn is the optional extra ``datasets``: without it the study says so (INCONCLUSIVE,
-  with the install command) and the tests that need it skip.
+  with the install command), which the test items check.
 
 The other seed papers report no experiment (Safran & Lee 2022, Frei et al. 2022: read in full), or
 were not read in full (Jentzen & Kröger, Welper): ``checks.study.no_experiment`` records each, and
@@ -41,8 +41,11 @@ DU_WIDTHS = (100, 200, 400, 800, 1600, 3200, 6400)
 DU_SIZES = {"ci": (200, 3), "dev": (1000, 3), "thorough": (1000, 5)}
 DU_STEPS = 100
 DU_NET = du2019.NETWORK  # §1: relu, no biases, m^(−½) scaling, W trained, ½Σ loss
-# The orders are judged "exact" (CI contains −½ and is at most this wide) on the top half of the
-# widths (checks.order.observed_order's asymptotic range).
+# The orders are judged as Lemmas 3.2–3.3 bound them, "upper_bound" (decay at least like m^(−½):
+# REFUTED when the whole CI lies above −½; a CI straddling it must be at most this wide,
+# checks.stats.judge_order) on the top half of the widths. "exact" was tried first and is too
+# strong for a bound: at n = d = 200, base seed 1, pattern changes fell as m^(−0.528), CI
+# [−0.544, −0.503], faster than −½ by a pre-asymptotic margin the 3-seed bootstrap does not cover.
 DU_MAX_CI_WIDTH = 0.3
 # The rate's trend: a one-sided 95% t-interval on the slope of the per-step rate against log m.
 TREND_CONFIDENCE = 0.95
@@ -94,9 +97,9 @@ def _du_measure(study, mode, profile, seed):
                        "(η = 1/λ_max(H∞)): no order to fit", dict(eta=eta))
     m = np.array(DU_WIDTHS, dtype=float)
     expected = study.options["movement_order"]
-    orders = [order.observed_order(m, flips, expected=-0.5, kind="exact",
+    orders = [order.observed_order(m, flips, expected=-0.5, kind="upper_bound",
                                    label="pattern changes", max_ci_width=DU_MAX_CI_WIDTH),
-              order.observed_order(m, move, expected=expected, kind="exact",
+              order.observed_order(m, move, expected=expected, kind="upper_bound",
                                    label="max movement", max_ci_width=DU_MAX_CI_WIDTH)]
     slope, low, high = trend(np.repeat(np.log(m), seeds), rate)
     sign = study.options["rate_sign"]
@@ -149,12 +152,12 @@ du_section5 = Study(
                 "(\"to verify Lemma 3.3 and Corollary 4.1\"). The paper: larger m gives a faster "
                 "rate, fewer pattern changes and a smaller movement. It gives no step size and no "
                 "list of widths."),
-    statement=("Judged: (1) the fraction of pattern changes decays like m^(−½) and (2) the largest "
-               "neuron movement like m^(−½) — the order Lemmas 3.2–3.3 predict (R ∝ m^(−½)) — each "
-               "an observed order whose 95% bootstrap CI (over seeds, top half of the widths) "
-               "contains −½ and is at most 0.3 wide; (3) the per-step rate decreases as m grows "
-               "(a 95% t-interval of its slope in log m below 0). HOLDS when all three are "
-               "confirmed, VIOLATED when one is refuted."),
+    statement=("Judged: (1) the fraction of pattern changes and (2) the largest neuron movement "
+               "decay at least like m^(−½), the order Lemmas 3.2–3.3 bound them by (R ∝ m^(−½)): "
+               "each an observed order whose 95% bootstrap CI (over seeds, top half of the widths) "
+               "lies at or below −½, or contains it and is at most 0.3 wide; (3) the per-step rate "
+               "decreases as m grows (a 95% t-interval of its slope in log m below 0). HOLDS when "
+               "all three are confirmed, VIOLATED when one is refuted."),
     measure=_du_measure,
     constants=(("n = d", "1000 (dev, thorough: the paper's); 200 (ci)", "§5; ci for its budget"),
                ("m", ", ".join(map(str, DU_WIDTHS)), "our choice: the paper gives no list"),
@@ -171,7 +174,7 @@ du_section5 = Study(
 DU_PLANTED = (
     du_section5.variant(
         "movement_order_one", planted=True, options=dict(movement_order=-1.0),
-        statement="PLANTED FALSE: the largest neuron movement decays like m^(−1)."),
+        statement="PLANTED FALSE: the largest neuron movement decays at least like m^(−1)."),
     du_section5.variant(
         "rate_slower", planted=True, options=dict(rate_sign=-1),
         statement="PLANTED FALSE: the per-step rate increases (GD slows) as m grows."),
@@ -185,7 +188,7 @@ DIGITS_CLASSES = (0, 1)
 DIGITS_TRAIN = 240  # of the 360 images of the two classes; the rest is the test set
 DIGITS_KAPPA = 1e-2  # App. A
 # (width, steps, random-label draws, corruption draws) per profile; App. A: m = 10⁴, trained
-# until the loss converges.
+# until the loss converges. K and the draws are our choice for the budget (ci: ≈ 20 s in all).
 DIGITS_SIZES = {"ci": (1000, 300, 8, 3), "dev": (10_000, 1000, 16, 5),
                 "thorough": (10_000, 3000, 32, 8)}
 DIGITS_ETA_FRACTION = 0.5  # η = ½/λ_max(H∞), as arora2019.labels_ordering
