@@ -9,7 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from checks import blas, kernels, training
-from checks.network import Network, init_params
+from checks.network import Network, Params, init_params, loss_and_gradient
 from checks.training import gradient_descent, gradient_descent_batch, gradient_descent_seeds
 from tests import reference
 
@@ -152,6 +152,29 @@ def test_lanes_give_the_same_bits_on_one_thread_or_two_and_in_a_batch(case, numb
     # and the lanes compute what the reference computes (as in the tests above: a few ulps a step)
     ref = reference.gradient_descent(net, *params.astuple(), X, y, 0.5 / n, 4)
     assert_allclose(one.losses, ref["losses"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", LANES, ids=lambda c: c["activation"])
+def test_fused_blocks_give_the_bits_of_whole_passes(case):
+    # gd_run runs pass 2, the update and the next pass 1 block by block (kernels._step_pass);
+    # loss_and_gradient runs each pass over all the neurons. θ ← θ − η·∇L from its gradient must
+    # give gd_run's trajectory to the bit: the fusion reorders no sum.
+    n, d, m = case["n"], case["d"], case["m"]
+    net = Network(activation=case["activation"], bias=True, train=case["train"])
+    X, y = _problem(n=n, d=d, seed=4)
+    params = init_params(net, m, d, seed=5)
+    eta, steps = 0.3 / n, 3  # not a power of two, so that every rounding of the update shows
+    run = gradient_descent(net, params, X, y, eta=eta, steps=steps)
+    W, b, a = params.astuple()
+    for k in range(steps + 1):
+        value, grad = loss_and_gradient(net, Params(W, b, a), X, y)
+        assert value == run.losses[k], k
+        if k < steps:
+            W = W - eta * grad.W if "W" in case["train"] else W
+            b = b - eta * grad.b if "b" in case["train"] else b
+            a = a - eta * grad.a if "a" in case["train"] else a
+    for ours, theirs in zip(run.params.astuple(), (W, b, a)):
+        assert np.array_equal(ours, theirs)
 
 
 def test_lanes_run_at_once_only_from_the_main_thread(numba_threads):
