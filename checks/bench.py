@@ -91,6 +91,13 @@ TARGET_SECONDS = 0.3
 REPEATS = 5
 QUICK_TARGET_SECONDS = 0.01
 QUICK_REPEATS = 1
+# Idle time before each timed call (full-length timings only). Peers leave their thread pools
+# spinning after a call (OpenBLAS's threads busy-wait up to 2^28 cycles, ~0.1 s here; OpenMP and
+# XLA's pools for shorter), which took cores from whichever runner came next in a round: measured
+# on the 2-core AMD EPYC, gdproofs' sigmoid step on "large" right after numpy's ran at 18.8–18.9
+# steps/s, and at 21.7–23.5 after 0.5 s of idle (22.2–24.4 after any other peer, either way).
+# 0.25 s covers OpenBLAS's timeout with room; every runner gets the same pause.
+SETTLE_SECONDS = 0.25
 MAX_STEPS = 200_000
 # The roof: a 2048³ float64 matmul is large enough for BLAS to reach its peak on a few cores.
 ROOF_N = 2048
@@ -602,11 +609,14 @@ def calibrate(runner, target=TARGET_SECONDS):
     return k
 
 
-def time_steps(runners, *, target=TARGET_SECONDS, repeats=REPEATS):
+def time_steps(runners, *, target=TARGET_SECONDS, repeats=REPEATS, settle=None):
     """Seconds per step of each runner: the best of ``repeats`` calls of k steps (``calibrate``).
 
     The repeats are interleaved (one call of every runner per round), so a change of load on
     shared cores during the measurement touches every runner alike and their ratios stay fair.
+    Each timed call starts after ``settle`` seconds of idle (default ``SETTLE_SECONDS`` when
+    ``target`` is the full ``TARGET_SECONDS`` or more, none for quick mode's short calls), so that
+    no runner is timed while the previous one's threads still spin.
 
     Parameters
     ----------
@@ -618,10 +628,13 @@ def time_steps(runners, *, target=TARGET_SECONDS, repeats=REPEATS):
     dict
         {name: (seconds per step, k)}.
     """
+    if settle is None:
+        settle = SETTLE_SECONDS if target >= TARGET_SECONDS else 0.0
     ks = {name: calibrate(runner, target) for name, runner in runners.items()}
     best = dict.fromkeys(runners, math.inf)
     for _ in range(repeats):
         for name, runner in runners.items():
+            time.sleep(settle)
             best[name] = min(best[name], _clock(runner, ks[name]))
     return {name: (best[name] / ks[name], ks[name]) for name in runners}
 
@@ -1100,7 +1113,8 @@ def run_bench(sizes=None, peers=True, quick=False, *, log=None):
                   problem=dict(formula="f(x) = m^-1/2 sum_r a_r relu(w_r.x + b_r), "
                                        "L = sum_i (f(x_i) - y_i)^2 / 2; GD on W and b, a = +-1",
                                seed=SEED, eta=f"{ETA_TIMES_N:g} / n", check_steps=CHECK_STEPS,
-                               check_rtol=CHECK_RTOL, flops_per_step="4 n d m"),
+                               check_rtol=CHECK_RTOL, flops_per_step="4 n d m",
+                               settle_seconds=0.0 if quick else SETTLE_SECONDS),
                   sizes={})
     log("per-pair floor of " + " and ".join(ACTIVATIONS))
     result["pair_floor"] = {activation: pair_floor(activation, repeats=repeats, quick=quick)

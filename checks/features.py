@@ -146,7 +146,7 @@ def _gd(Xt, y, w, eta, steps, keep_every, losses, grad_norms, kept):
     losses[k] = F̂(w_k), grad_norms[k] = ‖∇F̂(w_k)‖ for k = 0..steps; kept[k // keep_every] = w_k
     for k a multiple of keep_every (kept has zero rows when keep_every = 0). The residual
     e_i = (2/n)([z_i]_+^1 − y_i) 1{z_i ∈ (0, 1)} and the gradient sums are ordered as in
-    ``checks.kernels._residuals`` and ``_backward_pass`` (i ascending for each coordinate).
+    ``checks.kernels._residuals`` and ``_backward_block`` (i ascending for each coordinate).
     """
     n, r = Xt.shape
     c = 1.0 / n

@@ -36,7 +36,7 @@ sum over neurons first:
                         [∂L/∂w_r | ∂L/∂b_r] = s a_r G_r; ∂L/∂a_blk = s σ(Z) e
 
 In ``gd_run`` pass 2 of step k, the update and pass 1 of step k + 1 go block by block
-(``_step_pass``): each block's rows of W and G are read while in cache, with the same bits as
+(``_sweep``): each block's rows of W and G are read while in cache, with the same bits as
 whole passes. The residuals scale the n×(d+1) factor Xe and the factors s a_r the m×(d+1) result,
 so pass 2 makes no elementwise sweep over a cached block. Pass 2 reads σ'(Z) (and σ(Z) when a is trained) cached
 by pass 1 when all m·n of them fit in ``CACHE_BYTES``; otherwise it recomputes the block's Z, so no
@@ -86,7 +86,7 @@ LOGISTIC = 2
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 # A block's pre-activations (B × n float64) take at most this much. Measured on the 2-core machine
-# of reports/bench.json (2 MiB L2 per core, 32 MiB L3): 4 MiB beat 1 MiB by 2.5× on "large"
+# of reports/bench.json (1 MiB L2 per core, 32 MiB L3): 4 MiB beat 1 MiB by 2.5× on "large"
 # (n = 2048: 256 neurons per block instead of 64, so the BLAS products are no longer thin) and
 # by 10–25% on "medium", "wide" and the smooth activations; 8 and 16 MiB were no better.
 BLOCK_BYTES = 4 << 20
@@ -557,7 +557,7 @@ def _count_flips(Z, b, use_bias, r0, sign0):
     return count
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _forward_block(XT, W, b, a, act, act_params, use_bias, r0, nb, Z, S, P, v, sign0):
     """Pass 1's share of the neurons r = r0 … r0 + nb − 1: v_i += a_r σ(z_ir) in the order of r;
     return their flip count against ``sign0`` (when it has rows).
@@ -573,21 +573,6 @@ def _forward_block(XT, W, b, a, act, act_params, use_bias, r0, nb, Z, S, P, v, s
         flips = _count_flips(Zb, b, use_bias, r0, sign0)
     _activate(Zb, S[lo:lo + nb], P[r0:r0 + nb] if P.shape[0] > 0 else P, a, b, use_bias, r0,
               act, act_params, Z.shape[0] == W.shape[0], v)
-    return flips
-
-
-@njit(cache=True)
-def _forward_pass(XT, W, b, a, act, act_params, use_bias, scale, rows, Z, S, P, v, sign0):
-    """Pass 1: v_i = s Σ_r a_r σ(z_ir) over blocks of ``rows`` neurons (``_forward_block``);
-    return the flip count."""
-    m = W.shape[0]
-    v[:] = 0.0
-    flips = 0
-    for r0 in range(0, m, rows):
-        flips += _forward_block(XT, W, b, a, act, act_params, use_bias, r0, min(rows, m - r0), Z, S,
-                                P, v, sign0)
-    for i in range(v.shape[0]):
-        v[i] *= scale
     return flips
 
 
@@ -628,9 +613,9 @@ def _residuals(v, y, output, loss_kind, f, e):
     return c * total
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _backward_block(XT, W, b, a, act, act_params, use_bias, scale, r0, nb, Z, S, P, e, Xe, G, ga):
-    """Pass 2's share of the neurons r = r0 … r0 + nb − 1 (see ``_backward_pass``)."""
+    """Pass 2's share of the neurons r = r0 … r0 + nb − 1 (see ``_sweep``)."""
     m = W.shape[0]
     cached = Z.shape[0] == m
     lo = r0 if cached else 0
@@ -657,9 +642,15 @@ def _backward_block(XT, W, b, a, act, act_params, use_bias, scale, r0, nb, Z, S,
 
 
 @njit(cache=True)
-def _backward_pass(XT, W, b, a, act, act_params, use_bias, scale, rows, Z, S, P, e, Xe, G, ga):
-    """Pass 2: G = D Xe when G has rows, so that [∂L/∂w_r | ∂L/∂b_r] = s a_r G_r, and ga = ∂L/∂a
-    when S has rows, block by block (``_backward_block``).
+def _sweep(backward, step, forward, XT, W, b, a, act, act_params, use_bias, scale, rows, Z, S, P, e,
+           Xe, G, ga, eta, train_w, train_b, train_a, v, sign0):
+    """One sweep over the neurons in blocks of ``rows``; return the flip count of pass 1.
+
+    For each block in the order of r: with ``backward``, pass 2 (``_backward_block``): G = D Xe
+    when G has rows, so that [∂L/∂w_r | ∂L/∂b_r] = s a_r G_r, and ga = ∂L/∂a when S has rows; with
+    ``step`` too, the GD update of the block's neurons (``_update``); with ``forward``, pass 1
+    (``_forward_block``) at their (updated) parameters into v = Σ_r a_r σ(z_ir) (unscaled; v is
+    zeroed first) and its flips against ``sign0``.
 
     Z and S are pass 1's (see ``_forward_block``); D = σ'(Z) and Xe = diag(e) [X | 1] (n × (d+1),
     from ``_scaled_operand``). Xe and G have d columns, X's, when no ∂L/∂b is wanted (``gd_run``
@@ -667,43 +658,36 @@ def _backward_pass(XT, W, b, a, act, act_params, use_bias, scale, rows, Z, S, P,
     scale the small factor of the product and the factors s a_r are applied by the callers
     (``_update`` with the step, ``loss_and_gradient`` before returning), so a cached σ'(Z) is read
     as it is, with no elementwise sweep. ga_blk = s σ(Z) e.
+
+    Doing the three block by block gives the bits of three whole sweeps one after the other: a
+    neuron's update reads only its own gradient row, and v still adds the neurons in the order of
+    r. But a block's rows of W, G and of the signs are used while they are in cache, instead of
+    being read from memory by each of three sweeps over the m neurons. Measured on the 2-core AMD
+    EPYC of reports/bench.json, against whole sweeps in one process, calls interleaved, best of 9:
+    ReLU on "wide" 10.0 → 9.5 ms a step, sigmoid on "wide" 27.1 → 24.9 ms; tiny and small within
+    2% (one block). One function for every combination, called from two places (``_lane``,
+    ``gd_run``), because each call site of the block functions is a copy of the activation loops
+    for LLVM to compile: three sweep functions had put 15 s on an empty cache's compile.
     """
     m = W.shape[0]
-    for r0 in range(0, m, rows):
-        _backward_block(XT, W, b, a, act, act_params, use_bias, scale, r0, min(rows, m - r0), Z, S,
-                        P, e, Xe, G, ga)
-
-
-@njit(cache=True)
-def _step_pass(XT, W, b, a, act, act_params, use_bias, scale, rows, Z, S, P, e, Xe, G, ga, eta,
-               train_w, train_b, train_a, v, sign0):
-    """Pass 2 and the update of one step, then pass 1 of the next, block by block: for each block,
-    ``_backward_block``, ``_update`` of its neurons, then ``_forward_block`` at their new
-    parameters into v = Σ_r a_r σ(z_ir) (unscaled); return the flip count.
-
-    The same arithmetic as ``_backward_pass``, ``_update`` and ``_forward_pass`` one after the
-    other, so the same bits: a neuron's update reads only its own gradient row, and v still adds
-    the neurons in the order of r. But a block's rows of W, G and of the signs are used three
-    times while they are in cache, instead of being read from memory by each sweep over the m
-    neurons. Measured on the 2-core AMD EPYC of reports/bench.json, each against the separate
-    passes in one process, calls interleaved, best of 9: ReLU on "wide" 10.0 → 9.5 ms a step,
-    sigmoid on "wide" 27.1 → 24.9 ms, tiny and small within 2% (one block: no change).
-    """
-    m = W.shape[0]
-    v[:] = 0.0
-    if rows >= m:
-        # one block: no views of it to make (they cost the tiny size 4% of its step)
-        _backward_block(XT, W, b, a, act, act_params, use_bias, scale, 0, m, Z, S, P, e, Xe, G, ga)
-        _update(W, b, a, G, ga, eta, scale, train_w, train_b, train_a)
-        return _forward_block(XT, W, b, a, act, act_params, use_bias, 0, m, Z, S, P, v, sign0)
+    if forward:
+        v[:] = 0.0
     flips = 0
     for r0 in range(0, m, rows):
         nb = min(rows, m - r0)
-        _backward_block(XT, W, b, a, act, act_params, use_bias, scale, r0, nb, Z, S, P, e, Xe, G, ga)
-        r1 = r0 + nb
-        _update(W[r0:r1], b[r0:r1], a[r0:r1], G[r0:r1], ga[r0:r1], eta,
-                scale, train_w, train_b, train_a)
-        flips += _forward_block(XT, W, b, a, act, act_params, use_bias, r0, nb, Z, S, P, v, sign0)
+        if backward:
+            _backward_block(XT, W, b, a, act, act_params, use_bias, scale, r0, nb, Z, S, P, e, Xe,
+                            G, ga)
+            if step and nb == m:
+                # one block: no views to make (they cost the tiny size 4% of its step)
+                _update(W, b, a, G, ga, eta, scale, train_w, train_b, train_a)
+            elif step:
+                r1 = r0 + nb
+                _update(W[r0:r1], b[r0:r1], a[r0:r1], G[r0:r1], ga[r0:r1], eta, scale, train_w,
+                        train_b, train_a)
+        if forward:
+            flips += _forward_block(XT, W, b, a, act, act_params, use_bias, r0, nb, Z, S, P, v,
+                                    sign0)
     return flips
 
 
@@ -718,7 +702,7 @@ def _workspace(m, n, d, maskable, lanes):
     Small-product blocks (``_small_rows``) are used whenever m allows them: with the sign bits,
     and also when σ'(Z) is cached, where a block's Z (≤ 1e6/(d+1) rows × n) then stays in the L2
     cache between its product and the activation sweep. Measured on the 2-core AMD EPYC of
-    reports/bench.json (2 MiB L2 per core): sigmoid on "wide" went from 32.3 to 23.3 ms per step
+    reports/bench.json (1 MiB L2 per core): sigmoid on "wide" went from 32.3 to 23.3 ms per step
     and softplus from 39.5 to 29.2 ms (ReLU, medium and large unchanged: their n leaves no
     small-product blocks). On the Intel machine measured earlier, before the lanes, they had cost
     sigmoid on "wide" 20% (34.8 to 41 ms).
@@ -761,10 +745,9 @@ def _lane(p, lanes, backward, step, forward, XT, W, b, a, act, act_params, use_b
           Zl, Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b, train_a):
     """Lane p's share of a step: its neurons r in [p·h, (p+1)·h), h = ⌈m / lanes⌉.
 
-    With ``backward``, pass 2 (``_backward_pass``) over them, and with ``step`` too their GD
-    update (``_update``); with ``forward``, pass 1 (``_forward_pass``) at the (updated)
-    parameters into vl[p] = Σ_r a_r σ(z_ir) over the lane's r, unscaled, and its flip count into
-    flipsl[p]. Lanes share no written memory, so they may run at once on separate threads.
+    ``_sweep`` over them: with ``backward``, pass 2, and with ``step`` too their GD update; with
+    ``forward``, pass 1 at the (updated) parameters into vl[p] = Σ_r a_r σ(z_ir) over the lane's r,
+    unscaled, and its flip count into flipsl[p]. Lanes share no written memory, so they may run at once on separate threads.
     """
     m = W.shape[0]
     h = (m + lanes - 1) // lanes
@@ -777,20 +760,11 @@ def _lane(p, lanes, backward, step, forward, XT, W, b, a, act, act_params, use_b
     Wp = W[lo:hi]
     bp = b[lo:hi]
     ap = a[lo:hi]
-    if backward and step and forward:
-        flipsl[p] = _step_pass(XT, Wp, bp, ap, act, act_params, use_bias, scale, rows, Z, S, P, e, Xe,
-                               G[lo:hi], ga[lo:hi], eta, train_w, train_b, train_a, vl[p],
-                               sign0[lo:hi])
-        return
-    if backward:
-        Gp = G[lo:hi]
-        gap = ga[lo:hi]
-        _backward_pass(XT, Wp, bp, ap, act, act_params, use_bias, scale, rows, Z, S, P, e, Xe, Gp, gap)
-        if step:
-            _update(Wp, bp, ap, Gp, gap, eta, scale, train_w, train_b, train_a)
+    flips = _sweep(backward, step, forward, XT, Wp, bp, ap, act, act_params, use_bias, scale, rows,
+                   Z, S, P, e, Xe, G[lo:hi], ga[lo:hi], eta, train_w, train_b, train_a, vl[p],
+                   sign0[lo:hi])
     if forward:
-        flipsl[p] = _forward_pass(XT, Wp, bp, ap, act, act_params, use_bias, 1.0, rows, Z, S, P, vl[p],
-                                  sign0[lo:hi])
+        flipsl[p] = flips
 
 
 @njit(cache=True, parallel=True)
@@ -963,7 +937,7 @@ def _record_movement(W, W0, k, move_max, move_frob):
 @njit(cache=True)
 def _update(W, b, a, G, ga, eta, scale, train_w, train_b, train_a):
     """θ ← θ − η ∇L on the trained groups, with [∂L/∂w_r | ∂L/∂b_r] = s a_r G_r from
-    ``_backward_pass`` (each gradient entry rounded before the step, as if formed first) and
+    ``_backward_block`` (each gradient entry rounded before the step, as if formed first) and
     a_r taken before a's own step."""
     m, d = W.shape
     if train_w or train_b:
@@ -1045,8 +1019,8 @@ def gd_run(X, y, W, b, a, act, act_params, use_bias, scale, output, loss_kind,
         if lanes == 1:
             # _lane(0)'s arithmetic, on views made once: making them and passing _lane's arguments
             # each step cost 0.15 µs of tiny's 4.4 µs, and calling _lanes 0.4 µs more
-            flipsl[0] = _step_pass(XT, W, b, a, act, act_params, use_bias, scale, rows, Z0, S0, P0, e,
-                                   Xe, G, ga, eta, train_w, train_b, train_a, v0, sign0)
+            flipsl[0] = _sweep(True, True, True, XT, W, b, a, act, act_params, use_bias, scale, rows,
+                               Z0, S0, P0, e, Xe, G, ga, eta, train_w, train_b, train_a, v0, sign0)
         else:
             _lanes(threaded, True, True, True, XT, W, b, a, act, act_params, use_bias, scale, rows, Zl,
                    Sl, Pl, vl, sign0, flipsl, e, Xe, G, ga, eta, train_w, train_b, train_a)
