@@ -38,11 +38,11 @@ sum over neurons first:
 In ``gd_run`` pass 2 of step k, the update and pass 1 of step k + 1 go block by block
 (``_sweep``): each block's rows of W and G are read while in cache, with the same bits as
 whole passes. The residuals scale the n×(d+1) factor Xe and the factors s a_r the m×(d+1) result,
-so pass 2 makes no elementwise sweep over a cached block. Pass 2 reads σ'(Z) (and σ(Z) when a is trained) cached
-by pass 1 when all m·n of them fit in ``CACHE_BYTES``; otherwise it recomputes the block's Z, so no
-n×m float array is held. For ReLU and leaky ReLU with a not trained, pass 1 instead keeps one byte
-per pair, the sign 1{z_ir ≥ 0} (up to ``MASK_BYTES`` pairs), and pass 2 rebuilds σ'(Z_blk) from
-it. All ways give the same bits.
+so pass 2 makes no elementwise sweep over a cached block. Pass 2 reads σ'(Z) (and σ(Z) when a is
+trained) cached by pass 1 when all m·n of them fit in ``CACHE_BYTES``; otherwise it recomputes
+the block's Z, so no n×m float array is held. For ReLU and leaky ReLU with a not trained, pass 1
+instead keeps one byte per pair, the sign 1{z_ir ≥ 0} (up to ``MASK_BYTES`` pairs), and pass 2
+rebuilds σ'(Z_blk) from it. All ways give the same bits.
 
 Lanes. A step of at least ``LANE_WORK`` multiply-adds splits the neurons into two fixed halves,
 lanes, each with its own blocks, workspace and partial sum v_p; v = s (v_0 + v_1) in that order.
@@ -85,11 +85,16 @@ LOGISTIC = 2
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
-# A block's pre-activations (B × n float64) take at most this much. Measured on the 2-core machine
-# of reports/bench.json (1 MiB L2 per core, 32 MiB L3): 4 MiB beat 1 MiB by 2.5× on "large"
-# (n = 2048: 256 neurons per block instead of 64, so the BLAS products are no longer thin) and
-# by 10–25% on "medium", "wide" and the smooth activations; 8 and 16 MiB were no better.
-BLOCK_BYTES = 4 << 20
+# A block's pre-activations (B × n float64) take at most BLOCK_BYTES, one core's L2, unless that
+# leaves fewer than SMALL_PRODUCT_ROWS neurons per block; then blocks have that many, within
+# WIDE_BLOCK_BYTES (``_block_rows``). Measured on the 2-core machine of reports/bench.json (1 MiB
+# L2 per core, 32 MiB L3): on "large" (n = 2048) 256 neurons per block (4 MiB) beat 64 (1 MiB) by
+# 2.5×, the BLAS products being no longer thin; 8 and 16 MiB were no better. On "medium"
+# (n = 256), with the fused step (``_sweep``), 512 neurons per block (1 MiB) beat 2048 (4 MiB):
+# sigmoid 5–6%, softplus 3–13%, ReLU 2–5% a step, two A/B runs in one process, calls
+# interleaved, best of 7.
+BLOCK_BYTES = 1 << 20
+WIDE_BLOCK_BYTES = 4 << 20
 # Blocks are smaller when that keeps each of a block's products, rows × n × (d+1) multiply-adds at
 # most, within SMALL_PRODUCT and still leaves blocks of SMALL_PRODUCT_ROWS rows or more (see
 # ``_workspace`` for when). Measured on the machine of reports/bench.json (OpenBLAS 0.3.30,
@@ -350,8 +355,13 @@ def output_and_derivative(v, output):
 
 @njit(cache=True)
 def _block_rows(m, n):
-    """Neurons per block: as many as fit in ``BLOCK_BYTES`` of pre-activations, at least one."""
-    return max(1, min(m, BLOCK_BYTES // (8 * n)))
+    """Neurons per block: as many as fit in ``BLOCK_BYTES`` of pre-activations, or, if that is
+    fewer than ``SMALL_PRODUCT_ROWS``, that many within ``WIDE_BLOCK_BYTES``; at least one, at
+    most m."""
+    rows = BLOCK_BYTES // (8 * n)
+    if rows < SMALL_PRODUCT_ROWS:
+        rows = min(SMALL_PRODUCT_ROWS, WIDE_BLOCK_BYTES // (8 * n))
+    return max(1, min(m, rows))
 
 
 @njit(cache=True)
@@ -416,21 +426,51 @@ def _fill_activation(Z, S, b, use_bias, r0, act, act_params):
 @njit(cache=True, error_model="numpy", inline="always")
 def _piecewise_rows(Z, P, a, b, use_bias, r0, leaky, leak, v):
     """``_activate`` for ReLU (``leaky`` False) and leaky ReLU: inlined where ``leaky`` is a
-    constant, so each gets its own loop without the other's operations."""
+    constant, so each gets its own loop without the other's operations.
+
+    Keeping σ'(z) in Z, ReLU's neurons go four at a time, with v_i loaded and stored once for the
+    four (the same additions in the same order, so the same bits): one neuron at a time, each
+    v_i += … waits for the previous neuron's store of v_i, a chain through memory that binds the
+    loop. Measured on the machine of reports/bench.json, the loop alone: 1.18 → 0.97 µs for
+    256 × 16 pairs and 125–143 → 70–89 µs for 256 × 2048 (best of 7, three runs); ReLU's GD step
+    on "tiny" 4.17 → 3.84 µs. Unrolled so, the loop that keeps signs ran 1.8× slower, and
+    sigmoid's GD step on "tiny" 11% slower; they go one neuron at a time.
+    """
     nb, n = Z.shape
-    for j in range(nb):
-        ar = a[r0 + j]
-        br = b[r0 + j] if use_bias else 0.0
-        if P.shape[0] > 0:
+    if P.shape[0] > 0:
+        for j in range(nb):
+            ar = a[r0 + j]
+            br = b[r0 + j] if use_bias else 0.0
             for i in range(n):
                 z = Z[j, i] + br
                 v[i] += ar * _linear_piece(z, leaky, leak)[0]
                 P[j, i] = z >= 0.0
-        else:
-            for i in range(n):
-                s, ds = _linear_piece(Z[j, i] + br, leaky, leak)
-                v[i] += ar * s
-                Z[j, i] = ds
+        return
+    j = 0
+    # ReLU only (``leaky`` is a constant), the benchmark's activation: unrolling both put about
+    # 4 s on the empty-cache compile, ReLU alone 2–3 s (28.8–31.0 → 32.3–32.8 s)
+    while not leaky and j + 4 <= nb:
+        r = r0 + j
+        a0, a1, a2, a3 = a[r], a[r + 1], a[r + 2], a[r + 3]
+        b0 = b[r] if use_bias else 0.0
+        b1 = b[r + 1] if use_bias else 0.0
+        b2 = b[r + 2] if use_bias else 0.0
+        b3 = b[r + 3] if use_bias else 0.0
+        for i in range(n):
+            s0, d0 = _linear_piece(Z[j, i] + b0, leaky, leak)
+            s1, d1 = _linear_piece(Z[j + 1, i] + b1, leaky, leak)
+            s2, d2 = _linear_piece(Z[j + 2, i] + b2, leaky, leak)
+            s3, d3 = _linear_piece(Z[j + 3, i] + b3, leaky, leak)
+            v[i] = (((v[i] + a0 * s0) + a1 * s1) + a2 * s2) + a3 * s3
+            Z[j, i], Z[j + 1, i], Z[j + 2, i], Z[j + 3, i] = d0, d1, d2, d3
+        j += 4
+    for j in range(j, nb):
+        ar = a[r0 + j]
+        br = b[r0 + j] if use_bias else 0.0
+        for i in range(n):
+            s, ds = _linear_piece(Z[j, i] + br, leaky, leak)
+            v[i] += ar * s
+            Z[j, i] = ds
 
 
 @njit(cache=True, error_model="numpy")
@@ -565,14 +605,15 @@ def _forward_block(XT, W, b, a, act, act_params, use_bias, r0, nb, Z, S, P, v, s
     Z has either m rows, and then keeps σ'(z) (and S, when it has rows, σ(z)) of every pair for
     pass 2, or one block's rows as workspace.
     """
-    lo = r0 if Z.shape[0] == W.shape[0] else 0
+    cached = Z.shape[0] == W.shape[0]
+    lo = r0 if cached else 0
     Zb = Z[lo:lo + nb]
     _product(XT, W, r0, Zb)
     flips = 0
     if sign0.shape[0] > 0:
         flips = _count_flips(Zb, b, use_bias, r0, sign0)
     _activate(Zb, S[lo:lo + nb], P[r0:r0 + nb] if P.shape[0] > 0 else P, a, b, use_bias, r0,
-              act, act_params, Z.shape[0] == W.shape[0], v)
+              act, act_params, cached, v)
     return flips
 
 
@@ -663,11 +704,12 @@ def _sweep(backward, step, forward, XT, W, b, a, act, act_params, use_bias, scal
     neuron's update reads only its own gradient row, and v still adds the neurons in the order of
     r. But a block's rows of W, G and of the signs are used while they are in cache, instead of
     being read from memory by each of three sweeps over the m neurons. Measured on the 2-core AMD
-    EPYC of reports/bench.json, against whole sweeps in one process, calls interleaved, best of 9:
-    ReLU on "wide" 10.0 → 9.5 ms a step, sigmoid on "wide" 27.1 → 24.9 ms; tiny and small within
-    2% (one block). One function for every combination, called from two places (``_lane``,
-    ``gd_run``), because each call site of the block functions is a copy of the activation loops
-    for LLVM to compile: three sweep functions had put 15 s on an empty cache's compile.
+    EPYC of reports/bench.json, against whole sweeps in one process, calls interleaved, best of 7:
+    ReLU on "wide" 9.81 → 9.13 ms a step, sigmoid on "wide" 29.7 → 26.5 ms, on "large" 7% and on
+    "medium" 5% faster; ReLU on tiny, small, medium and large within 3% (the noise). One
+    function for every combination, called from two places (``_lane``, ``gd_run``), because each
+    call site of the block functions is a copy of the activation loops for LLVM to compile: three
+    sweep functions had put 15 s on an empty cache's compile.
     """
     m = W.shape[0]
     if forward:
