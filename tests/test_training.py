@@ -67,11 +67,11 @@ def test_gd_matches_numpy_reference_over_many_steps(case):
 # m = 7001 runs lanes of 3501 and 3500 in two small-product blocks each, sized for the larger
 # lane (1751 + 1750, 1751 + 1749), with signs (ReLU) and with all of σ' cached (sigmoid).
 MULTI_BLOCK = [
-    dict(n=1024, m=1537, steps=8, activation="relu", train=("W", "b")),
-    dict(n=1024, m=1537, steps=8, activation="sigmoid", train=("W", "b", "a")),
-    dict(n=1024, m=20000, steps=2, activation="sigmoid", train=("W", "b", "a")),
-    dict(n=64, m=7001, steps=8, activation="relu", train=("W", "b")),
-    dict(n=64, m=7001, steps=8, activation="sigmoid", train=("W", "b", "a")),
+    dict(n=1024, m=1537, steps=8, activation="relu", train=("W", "b"), path="signs"),
+    dict(n=1024, m=1537, steps=8, activation="sigmoid", train=("W", "b", "a"), path="cached"),
+    dict(n=1024, m=20000, steps=2, activation="sigmoid", train=("W", "b", "a"), path="recomputed"),
+    dict(n=64, m=7001, steps=8, activation="relu", train=("W", "b"), path="signs"),
+    dict(n=64, m=7001, steps=8, activation="sigmoid", train=("W", "b", "a"), path="cached"),
 ]
 
 
@@ -83,6 +83,13 @@ def test_multi_block_paths_match_the_reference(case):
     X, y = _problem(n=n, d=4, seed=1)
     params = init_params(net, m, 4, seed=2)
     assert kernels.lane_count(m, n, 4) == 2
+    # the case takes the path it is named for, in several blocks per lane (so a change of the
+    # blocking rules cannot leave these paths untested)
+    maskable = case["activation"] == "relu" and "a" not in case["train"]
+    rows, kept, masked = kernels._workspace((m + 1) // 2, n, 4, maskable, 2)
+    assert rows < (m + 1) // 2
+    assert {"signs": masked > 0, "cached": kept == (m + 1) // 2 and not masked,
+            "recomputed": kept == rows and not masked}[case["path"]]
     run = gradient_descent(net, params, X, y, eta=0.5 / n, steps=steps, record=("predictions",))
     ref = reference.gradient_descent(net, *params.astuple(), X, y, 0.5 / n, steps)
     # As in the test above: a few ulps per step in a contracting run.
