@@ -91,8 +91,8 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 # L2 per core, 32 MiB L3): on "large" (n = 2048) 256 neurons per block (4 MiB) beat 64 (1 MiB) by
 # 2.5×, the BLAS products being no longer thin; 8 and 16 MiB were no better. On "medium"
 # (n = 256), with the fused step (``_sweep``), 512 neurons per block (1 MiB) beat 2048 (4 MiB):
-# sigmoid 5–6%, softplus 3–13%, ReLU 2–5% a step, two A/B runs in one process, calls
-# interleaved, best of 7.
+# sigmoid 5–7%, softplus 3–13%, ReLU −1 to +5% a step (three A/B runs in one process, calls
+# interleaved, best of 7).
 BLOCK_BYTES = 1 << 20
 WIDE_BLOCK_BYTES = 4 << 20
 # Blocks are smaller when that keeps each of a block's products, rows × n × (d+1) multiply-adds at

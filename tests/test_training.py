@@ -61,11 +61,12 @@ def test_gd_matches_numpy_reference_over_many_steps(case):
 # The kernels' multi-block paths. Every case here is above LANE_WORK, so its m neurons run in two
 # lanes of ⌈m/2⌉ and ⌊m/2⌋, each in blocks (``_block_rows``: 256 neurons at n = 1024).
 # m = 1537: lanes of 769 and 768 neurons, in four blocks (the last of one neuron) and three:
-# ReLU with a fixed keeps only the signs between the passes, sigmoid keeps σ'. m = 20000: a lane's 8·10000·n = 82 MB
-# exceeds its CACHE_BYTES / 2, so pass 2 recomputes each block (sigmoid, a trained). At n = 64,
-# d = 4 a block's products stay within SMALL_PRODUCT = 1e6 multiply-adds up to 3125 rows, so
-# m = 7001 runs lanes of 3501 and 3500 in two small-product blocks each, sized for the larger
-# lane (1751 + 1750, 1751 + 1749), with signs (ReLU) and with all of σ' cached (sigmoid).
+# ReLU with a fixed keeps only the signs between the passes, sigmoid keeps σ'. m = 20000: a
+# lane's 8·10000·n = 82 MB exceeds its CACHE_BYTES / 2, so pass 2 recomputes each block (sigmoid,
+# a trained). At n = 64, d = 4 a block's products stay within SMALL_PRODUCT = 1e6 multiply-adds
+# up to 3125 rows, so m = 7001 runs lanes of 3501 and 3500 in two small-product blocks each,
+# sized for the larger lane (1751 + 1750, 1751 + 1749), with signs (ReLU) and with all of σ'
+# cached (sigmoid).
 MULTI_BLOCK = [
     dict(n=1024, m=1537, steps=8, activation="relu", train=("W", "b"), path="signs"),
     dict(n=1024, m=1537, steps=8, activation="sigmoid", train=("W", "b", "a"), path="cached"),
