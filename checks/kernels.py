@@ -789,7 +789,8 @@ def _lane(p, lanes, backward, step, forward, XT, W, b, a, act, act_params, use_b
 
     ``_sweep`` over them: with ``backward``, pass 2, and with ``step`` too their GD update; with
     ``forward``, pass 1 at the (updated) parameters into vl[p] = Σ_r a_r σ(z_ir) over the lane's r,
-    unscaled, and its flip count into flipsl[p]. Lanes share no written memory, so they may run at once on separate threads.
+    unscaled, and its flip count into flipsl[p]. Lanes share no written memory, so they may run
+    at once on separate threads.
     """
     m = W.shape[0]
     h = (m + lanes - 1) // lanes

@@ -87,9 +87,10 @@ def test_multi_block_paths_match_the_reference(case):
     # the case takes the path it is named for, in several blocks per lane (so a change of the
     # blocking rules cannot leave these paths untested)
     maskable = case["activation"] == "relu" and "a" not in case["train"]
-    rows, kept, masked = kernels._workspace((m + 1) // 2, n, 4, maskable, 2)
-    assert rows < (m + 1) // 2
-    assert {"signs": masked > 0, "cached": kept == (m + 1) // 2 and not masked,
+    larger_lane = (m + 1) // 2
+    rows, kept, masked = kernels._workspace(larger_lane, n, 4, maskable, 2)
+    assert rows < larger_lane
+    assert {"signs": masked > 0, "cached": kept == larger_lane and not masked,
             "recomputed": kept == rows and not masked}[case["path"]]
     run = gradient_descent(net, params, X, y, eta=0.5 / n, steps=steps, record=("predictions",))
     ref = reference.gradient_descent(net, *params.astuple(), X, y, 0.5 / n, steps)
