@@ -609,14 +609,14 @@ def calibrate(runner, target=TARGET_SECONDS):
     return k
 
 
-def time_steps(runners, *, target=TARGET_SECONDS, repeats=REPEATS, settle=None):
+def time_steps(runners, *, target=TARGET_SECONDS, repeats=REPEATS, settle=0.0):
     """Seconds per step of each runner: the best of ``repeats`` calls of k steps (``calibrate``).
 
     The repeats are interleaved (one call of every runner per round), so a change of load on
     shared cores during the measurement touches every runner alike and their ratios stay fair.
-    Each timed call starts after ``settle`` seconds of idle (default ``SETTLE_SECONDS`` when
-    ``target`` is the full ``TARGET_SECONDS`` or more, none for quick mode's short calls), so that
-    no runner is timed while the previous one's threads still spin.
+    Each timed call starts after ``settle`` seconds of idle, so that no runner is timed while the
+    previous one's threads still spin (``run_bench`` passes ``SETTLE_SECONDS`` for full-length
+    timings, and none for quick mode's short calls).
 
     Parameters
     ----------
@@ -628,8 +628,6 @@ def time_steps(runners, *, target=TARGET_SECONDS, repeats=REPEATS, settle=None):
     dict
         {name: (seconds per step, k)}.
     """
-    if settle is None:
-        settle = SETTLE_SECONDS if target >= TARGET_SECONDS else 0.0
     ks = {name: calibrate(runner, target) for name, runner in runners.items()}
     best = dict.fromkeys(runners, math.inf)
     for _ in range(repeats):
@@ -779,14 +777,15 @@ def pair_floor(activation, *, repeats=REPEATS, quick=False):
     return _pair_seconds(code, Z0, repeats) - _pair_seconds(kernels.RELU, Z0, repeats)
 
 
-def _compare(problem, activation, names, target, repeats, quick, loss="squared"):
+def _compare(problem, activation, names, target, repeats, quick, loss="squared", settle=0.0):
     """Correctness, then timing, of gdproofs and every form of each named peer on ``problem``
     with ``activation`` and ``loss``.
 
     gdproofs' row is checked too: against its first run, which it must reproduce bit for bit. A
     peer's row is its fastest form that reproduces gdproofs' trajectory (``form``), with every
     form's status and speed under ``forms``; a peer with a mismatching form is a mismatch (its
-    other forms are still timed and listed). Returns {name: row}.
+    other forms are still timed and listed). ``settle``: as in ``time_steps``. Returns
+    {name: row}.
     """
     reference = make_gdproofs(problem, activation, loss)(CHECK_STEPS)
     rows, runners = {}, {}
@@ -812,7 +811,7 @@ def _compare(problem, activation, names, target, repeats, quick, loss="squared")
                 rows[name]["note"] = (f"{form}: loss trajectory differs from gdproofs' over "
                                       f"{CHECK_STEPS} steps (max relative error "
                                       f"{check['max_rel_err']}, rtol {CHECK_RTOL:g}): not timed")
-    times = time_steps(runners, target=target, repeats=repeats)
+    times = time_steps(runners, target=target, repeats=repeats, settle=settle)
     for (name, form), (seconds, k) in times.items():
         rows[name]["forms"][form].update(_timing(problem, seconds, k, repeats))
     for name, row in rows.items():
@@ -837,17 +836,18 @@ def _peer_ratios(rows):
     return best, speedup_vs[best], speedup_vs
 
 
-def _measure_size(size, names, roof_gflops, target, repeats, quick=False, floors=None):
+def _measure_size(size, names, roof_gflops, target, repeats, quick=False, floors=None,
+                  settle=0.0):
     """ReLU (the issue's table) and each smooth activation at one size, each compared with the
     peers' same activation (``_compare``).
 
     ``floors`` ({activation: seconds per pair and thread}, ``pair_floor``) gives each smooth
     activation's floor step: gdproofs' ReLU step plus the n·m pairs' extra evaluation, shared by
     the step's lanes, and the fraction of it reached (floor / measured step; above 100% only
-    through timing noise).
+    through timing noise). ``settle``: as in ``time_steps``.
     """
     problem = Problem(*SIZES[size])
-    rows = _compare(problem, "relu", names, target, repeats, quick)
+    rows = _compare(problem, "relu", names, target, repeats, quick, settle=settle)
     best_peer, ratio, speedup_vs = _peer_ratios(rows)
     out = dict(shape=list(SIZES[size]), eta=problem.eta, flops_per_step=problem.flops_per_step,
                implementations=rows, best_peer=best_peer, speedup_vs_best_peer=ratio,
@@ -858,7 +858,7 @@ def _measure_size(size, names, roof_gflops, target, repeats, quick=False, floors
     out["fraction_of_roof"] = ours["gflops"] / roof_gflops
     lanes = int(kernels.lane_count(problem.m, problem.n, problem.d))
     for activation in ACTIVATIONS:
-        smooth = _compare(problem, activation, names, target, repeats, quick)
+        smooth = _compare(problem, activation, names, target, repeats, quick, settle=settle)
         best_peer, ratio, speedup_vs = _peer_ratios(smooth)
         entry = dict(implementations=smooth, best_peer=best_peer, speedup_vs_best_peer=ratio,
                      speedup_vs=speedup_vs, relative_to_relu=None, floor=None)
@@ -873,7 +873,7 @@ def _measure_size(size, names, roof_gflops, target, repeats, quick=False, floors
                                       fraction_reached=floor_step / mine["step_time"])
         out["activations"][activation] = entry
     for loss in LOSSES:
-        rows = _compare(problem, "relu", names, target, repeats, quick, loss)
+        rows = _compare(problem, "relu", names, target, repeats, quick, loss, settle)
         best_peer, ratio, speedup_vs = _peer_ratios(rows)
         mine = rows["gdproofs"]
         out["losses"][loss] = dict(
@@ -895,7 +895,7 @@ def _on_threads(runner, count):
     return run
 
 
-def _batched(target, repeats):
+def _batched(target, repeats, settle=0.0):
     """gdproofs' batched seeds against sequential single runs, and against numba's thread count."""
     problem = Problem(*SIZES[BATCH_SIZE])
     params = [init_params(NET, problem.m, problem.d, seed=s) for s in range(BATCH_SEEDS)]
@@ -911,7 +911,7 @@ def _batched(target, repeats):
     default = numba.get_num_threads()
     counts = range(1, numba.config.NUMBA_NUM_THREADS + 1)
     runners = {"sequential": sequential, **{count: _on_threads(batch, count) for count in counts}}
-    times = time_steps(runners, target=target, repeats=repeats)
+    times = time_steps(runners, target=target, repeats=repeats, settle=settle)
     threads = [dict(threads=count, step_time=times[count][0], k=times[count][1],
                     seed_steps_per_s=BATCH_SEEDS / times[count][0]) for count in counts]
     (t_batch, k_batch), (t_seq, k_seq) = times[default], times["sequential"]
@@ -920,7 +920,7 @@ def _batched(target, repeats):
                 k_sequential=k_seq, speedup=t_seq / t_batch), threads
 
 
-def _scaling(points, target, repeats):
+def _scaling(points, target, repeats, settle=0.0):
     """gdproofs' step time against each of n, d, m with the others at ``SCALING_BASE``."""
     out = {}
     base = dict(zip("ndm", SCALING_BASE))
@@ -930,19 +930,19 @@ def _scaling(points, target, repeats):
             shape = dict(base, **{axis: value})
             problems[value] = Problem(shape["n"], shape["d"], shape["m"])
         times = time_steps({value: make_gdproofs(problem) for value, problem in problems.items()},
-                           target=target, repeats=repeats)
+                           target=target, repeats=repeats, settle=settle)
         out[axis] = [dict(n=p.n, d=p.d, m=p.m, value=value, **_timing(p, *times[value], repeats))
                      for value, p in problems.items()]
     return out
 
 
-def _single_threads(target, repeats):
+def _single_threads(target, repeats, settle=0.0):
     """gdproofs' step time on ``SCALING_BASE`` (two lanes) against numba's thread count."""
     problem = Problem(*SCALING_BASE)
     run = make_gdproofs(problem)
     counts = range(1, numba.config.NUMBA_NUM_THREADS + 1)
     times = time_steps({count: _on_threads(run, count) for count in counts}, target=target,
-                       repeats=repeats)
+                       repeats=repeats, settle=settle)
     return [dict(threads=count, **_timing(problem, *times[count], repeats)) for count in counts]
 
 
@@ -1103,7 +1103,8 @@ def run_bench(sizes=None, peers=True, quick=False, *, log=None):
     sizes = list(dict.fromkeys(sizes))
     if not sizes:
         raise ValueError(f"sizes must name at least one of {list(SIZES)}, got none")
-    target, repeats = (QUICK_TARGET_SECONDS, QUICK_REPEATS) if quick else (TARGET_SECONDS, REPEATS)
+    target, repeats, settle = ((QUICK_TARGET_SECONDS, QUICK_REPEATS, 0.0) if quick
+                               else (TARGET_SECONDS, REPEATS, SETTLE_SECONDS))
     log = log or (lambda line: None)
     names = ["gdproofs", *(PEERS if peers else ())]
 
@@ -1114,7 +1115,7 @@ def run_bench(sizes=None, peers=True, quick=False, *, log=None):
                                        "L = sum_i (f(x_i) - y_i)^2 / 2; GD on W and b, a = +-1",
                                seed=SEED, eta=f"{ETA_TIMES_N:g} / n", check_steps=CHECK_STEPS,
                                check_rtol=CHECK_RTOL, flops_per_step="4 n d m",
-                               settle_seconds=0.0 if quick else SETTLE_SECONDS),
+                               settle_seconds=settle),
                   sizes={})
     log("per-pair floor of " + " and ".join(ACTIVATIONS))
     result["pair_floor"] = {activation: pair_floor(activation, repeats=repeats, quick=quick)
@@ -1122,15 +1123,16 @@ def run_bench(sizes=None, peers=True, quick=False, *, log=None):
     for size in sizes:
         log(f"{size} {SIZES[size]}: {', '.join(names)}; relu, {', '.join(ACTIVATIONS)}")
         result["sizes"][size] = _measure_size(size, names, result["roof"]["matmul_gflops"],
-                                              target, repeats, quick, result["pair_floor"])
+                                              target, repeats, quick, result["pair_floor"],
+                                              settle)
     log("roof again")
     reread_roof(result, quick)
     log(f"batched seeds on {BATCH_SIZE}")
-    result["batched"], threads = _batched(target, repeats)
+    result["batched"], threads = _batched(target, repeats, settle)
     log("scaling in n, d, m and threads")
     result["scaling"] = dict(_scaling(QUICK_SCALING_POINTS if quick else SCALING_POINTS,
-                                      target, repeats), threads=threads,
-                             single_threads=_single_threads(target, repeats))
+                                      target, repeats, settle), threads=threads,
+                             single_threads=_single_threads(target, repeats, settle))
     if quick:
         result["cold_start"] = dict(note="skipped in quick mode")
     else:

@@ -250,6 +250,41 @@ def test_targets_without_peers_say_jax_was_not_requested():
     assert ahead["met"] is None and "not requested" in ahead["detail"]
 
 
+def test_time_steps_idles_before_every_timed_call(monkeypatch):
+    sleeps = []
+    monkeypatch.setattr(bench.time, "sleep", sleeps.append)
+    runners = {"a": lambda k: np.zeros(k + 1), "b": lambda k: np.zeros(k + 1)}
+    bench.time_steps(runners, target=0.001, repeats=3, settle=0.5)
+    assert sleeps == [0.5] * 6  # 3 rounds of 2 runners; calibration is not timed, so no pause
+
+
+def test_full_mode_settles_every_timing_and_records_it(monkeypatch):
+    """Every timing of a full run (each size's comparisons, batched seeds, scaling, threads)
+    idles ``SETTLE_SECONDS`` first, as ``problem.settle_seconds`` says; quick mode none. The
+    timings themselves are shortened and the roof and cold start stubbed: the settle is what is
+    checked, not the speed."""
+    settles = []
+    timed = bench.time_steps
+
+    def recording(runners, **options):
+        settles.append(options["settle"])
+        return timed(runners, **dict(options, settle=0.0))
+
+    monkeypatch.setattr(bench, "time_steps", recording)
+    monkeypatch.setattr(bench, "TARGET_SECONDS", 0.002)
+    monkeypatch.setattr(bench, "REPEATS", 1)
+    monkeypatch.setattr(bench, "_matmul_roof", lambda A, B, quick: (100.0, 100.0, 1))
+    monkeypatch.setattr(bench, "cold_start", lambda: dict(note="stubbed"))
+    result = bench.run_bench(sizes=["tiny"], peers=False, quick=False)
+    # tiny's ReLU, sigmoid, softplus and logistic comparisons; batched; scaling in n, d, m; threads
+    assert settles == [bench.SETTLE_SECONDS] * 9
+    assert result["problem"]["settle_seconds"] == bench.SETTLE_SECONDS
+    settles.clear()
+    quick = bench.run_bench(sizes=["tiny"], peers=False, quick=True)
+    assert settles and set(settles) == {0.0}
+    assert quick["problem"]["settle_seconds"] == 0.0
+
+
 def test_a_failing_cold_start_is_reported_not_raised(monkeypatch):
     monkeypatch.setattr(bench, "COLD_START_CODE", "raise SystemExit('boom')")
     cold = bench.cold_start()
