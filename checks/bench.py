@@ -218,8 +218,8 @@ def make_gdproofs(problem, activation="relu", loss="squared"):
 #
 # one m×n by n×(d+1) product, the small factor diag(r) applied to the n×(d+1) operand and diag(s a)
 # to the m×(d+1) result, so that no n×m array is swept more than the activation needs. Autodiff
-# forms (torch autograd, jax.value_and_grad) are timed beside the hand forms, and a peer's row is its
-# fastest correct form.
+# forms (torch autograd, jax.value_and_grad) are timed beside the hand forms, and a peer's row is
+# its fastest correct form.
 
 
 def _numpy_activation(activation):
@@ -884,7 +884,8 @@ def _measure_size(size, names, roof_gflops, target, repeats, quick=False, floors
 
 
 def _on_threads(runner, count):
-    """``runner`` on ``count`` numba threads, the calling thread's count restored after each call."""
+    """``runner`` on ``count`` numba threads, the calling thread's count restored after each
+    call."""
     def run(k):
         before = numba.get_num_threads()
         numba.set_num_threads(count)
@@ -1052,9 +1053,34 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def cpu_id():
+    """Linux: "<vendor_id> family <f> model <m> stepping <s>" from /proc/cpuinfo, else None.
+
+    A virtual machine's model name can be as vague as "AMD EPYC"; the family and model tell the
+    generation (family 25, model 17: Zen 4)."""
+    fields = {}
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as lines:
+            for line in lines:
+                if not line.strip():
+                    break  # the first processor's block is enough
+                key, _, value = line.partition(":")
+                fields[key.strip()] = value.strip()
+    except OSError:
+        return None
+    if not all(k in fields for k in ("vendor_id", "cpu family", "model")):
+        return None
+    return (f"{fields['vendor_id']} family {fields['cpu family']} model {fields['model']}"
+            f" stepping {fields.get('stepping', '?')}")
+
+
 def _machine():
+    from llvmlite import binding
+
     out = dict(python=platform.python_version(), platform=platform.platform(),
-               cpu_model=cpu_model(), cpu_count=os.cpu_count(), numpy=np.__version__,
+               cpu_model=cpu_model(), cpu_id=cpu_id(),
+               cpu_arch=binding.get_host_cpu_name(),  # what numba compiles for, e.g. "znver4"
+               cpu_count=os.cpu_count(), numpy=np.__version__,
                numba=numba.__version__, numba_threads=numba.get_num_threads())
     for name in OPTIONAL:
         out[name] = available(name)
@@ -1175,6 +1201,13 @@ def _roof_share(fraction):
     return f"{fraction:.1%} of roof"
 
 
+def _cpu_detail(machine):
+    """" (znver4; AuthenticAMD family 25 model 17 stepping 1)" from the machine record, or "" for a
+    result recorded before these keys existed."""
+    detail = [machine[key] for key in ("cpu_arch", "cpu_id") if machine.get(key)]
+    return f" ({'; '.join(detail)})" if detail else ""
+
+
 def format_table(result):
     """The benchmark as Markdown: the issue's table (ReLU), one table per smooth activation
     against the peers' same activation, then targets, batching, cold start and scaling."""
@@ -1199,9 +1232,10 @@ def format_table(result):
                   f"form. Roof: numpy float64 matmul at {roof_['matmul_n']}³, the best of two "
                   f"readings, each repeated until stable: {readings} GFLOP/s (spread "
                   f"{roof_['matmul_spread']:.0%} below the best), and the (n×d)·(d×m) product. "
-                  f"{machine['cpu_model']}, {machine['cpu_count']} cores, numpy "
-                  f"{machine['numpy']}, numba {machine['numba']} ({machine['numba_threads']} "
-                  f"threads), torch {machine['torch'] or 'not installed'}, jax "
+                  f"{machine['cpu_model']}{_cpu_detail(machine)}, {machine['cpu_count']} "
+                  f"cores, numpy {machine['numpy']}, numba {machine['numba']} "
+                  f"({machine['numba_threads']} threads), torch "
+                  f"{machine['torch'] or 'not installed'}, jax "
                   f"{machine['jax'] or 'not installed'}"
                   + (" — quick mode: figures not meaningful" if result["quick"] else "") + "."]
     for activation in ACTIVATIONS:
