@@ -1201,6 +1201,15 @@ def _roof_share(fraction):
     return f"{fraction:.1%} of roof"
 
 
+def _floor_share(fraction):
+    """The floor reached, as a percentage; above 100% (a step faster than its floor, which is
+    ReLU's step plus the pairs' evaluation) the readings it comes from were off, and it says so
+    rather than print the figure as a result."""
+    if fraction > 1.0:
+        return f"{fraction:.0%}: MEASUREMENT NOISE (step under its floor)"
+    return f"{fraction:.0%}"
+
+
 def _cpu_detail(machine):
     """" (znver4; AuthenticAMD family 25 model 17 stepping 1)" from the machine record, or "" for a
     result recorded before these keys existed."""
@@ -1254,7 +1263,7 @@ def format_table(result):
                 f"{entry['speedup_vs_best_peer']:.2f}x {entry['best_peer']}"
             relu = "—" if entry["relative_to_relu"] is None else f"{entry['relative_to_relu']:.2f}x"
             reached = "—" if entry["floor"] is None else \
-                f"{entry['floor']['fraction_reached']:.0%}"
+                _floor_share(entry["floor"]["fraction_reached"])
             lines.append(f"| {size} | " + " | ".join(_cell(impls.get(name))
                                                       for name in ("gdproofs", *PEERS))
                          + f" | {ratio} | {relu} | {reached} |")

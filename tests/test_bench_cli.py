@@ -307,6 +307,19 @@ def test_a_fraction_of_roof_above_one_is_a_measurement_error(quick_result):
     assert "130.0% of roof: MEASUREMENT ERROR" in bench.format_table(result)
 
 
+def test_a_step_under_its_floor_is_reported_as_noise(quick_result):
+    """The floor is ReLU's measured step plus the pairs' evaluation: a smooth step below it means
+    one of those readings was off, which the table says instead of printing the share as a
+    result."""
+    result = json.loads(report.dumps(quick_result))
+    entry = result["sizes"]["tiny"]["activations"]["sigmoid"]
+    entry["floor"] = dict(entry["floor"], fraction_reached=1.14)
+    table = bench.format_table(result)
+    assert "114%: MEASUREMENT NOISE" in table
+    entry["floor"]["fraction_reached"] = 0.84
+    assert "| 84% |" in bench.format_table(result)
+
+
 def test_smooth_targets_compare_with_the_peers_same_activation(quick_result):
     result = json.loads(report.dumps(quick_result))
     entry = result["sizes"]["tiny"]["activations"]["sigmoid"]
