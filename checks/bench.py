@@ -50,6 +50,7 @@ import sys
 import tempfile
 import time
 
+from llvmlite import binding
 import numba
 from numba import njit
 import numpy as np
@@ -1075,8 +1076,6 @@ def cpu_id():
 
 
 def _machine():
-    from llvmlite import binding
-
     out = dict(python=platform.python_version(), platform=platform.platform(),
                cpu_model=cpu_model(), cpu_id=cpu_id(),
                cpu_arch=binding.get_host_cpu_name(),  # what numba compiles for, e.g. "znver4"
@@ -1106,11 +1105,11 @@ def run_bench(sizes=None, peers=True, quick=False, *, log=None):
     Returns
     -------
     dict
-        ``machine`` (CPU model, versions, cores, threads), ``problem`` (formula, seed, step size
-        rule, correctness tolerance), ``roof`` (``roof``, ``reread_roof``), ``pair_floor``
-        ({activation: seconds per pair and thread}), ``sizes`` ({size: shape, eta,
-        flops_per_step, implementations {name: status, note or check, form, forms {form:
-        status, check, timing}, step_time, steps_per_s, gflops, k, repeats}, best_peer,
+        ``machine`` (CPU model, ``cpu_id``, ``cpu_arch``, versions, cores, threads),
+        ``problem`` (formula, seed, step size rule, correctness tolerance), ``roof`` (``roof``,
+        ``reread_roof``), ``pair_floor`` ({activation: seconds per pair and thread}), ``sizes``
+        ({size: shape, eta, flops_per_step, implementations {name: status, note or check, form,
+        forms {form: status, check, timing}, step_time, steps_per_s, gflops, k, repeats}, best_peer,
         speedup_vs_best_peer, speedup_vs {peer: ratio}, fraction_of_roof, activations
         {activation: implementations, best_peer, speedup_vs_best_peer, speedup_vs,
         relative_to_relu, floor {seconds_per_pair, lanes, step_time, fraction_reached}},
