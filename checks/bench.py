@@ -1042,16 +1042,23 @@ def evaluate_targets(result):
 # The benchmark
 
 
-def cpu_model():
-    """The CPU's model name (Linux: /proc/cpuinfo's "model name"), else ``platform.processor()``."""
+def _cpuinfo():
+    """/proc/cpuinfo as {field: value}, each field's first occurrence (the first processor's);
+    {} where there is no such file (not Linux)."""
+    fields = {}
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as lines:
             for line in lines:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                key, _, value = line.partition(":")
+                fields.setdefault(key.strip(), value.strip())
     except OSError:
         pass
-    return platform.processor() or "unknown"
+    return fields
+
+
+def cpu_model():
+    """The CPU's model name (Linux: /proc/cpuinfo's "model name"), else ``platform.processor()``."""
+    return _cpuinfo().get("model name") or platform.processor() or "unknown"
 
 
 def cpu_id():
@@ -1059,16 +1066,7 @@ def cpu_id():
 
     A virtual machine's model name can be as vague as "AMD EPYC"; the family and model tell the
     generation (family 25, model 17: Zen 4)."""
-    fields = {}
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as lines:
-            for line in lines:
-                if not line.strip():
-                    break  # the first processor's block is enough
-                key, _, value = line.partition(":")
-                fields[key.strip()] = value.strip()
-    except OSError:
-        return None
+    fields = _cpuinfo()
     if not all(k in fields for k in ("vendor_id", "cpu family", "model")):
         return None
     return (f"{fields['vendor_id']} family {fields['cpu family']} model {fields['model']}"

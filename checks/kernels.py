@@ -439,10 +439,12 @@ def _piecewise_rows(Z, P, a, b, use_bias, r0, leaky, leak, v):
     Keeping σ'(z) in Z, ReLU's neurons go four at a time, with v_i loaded and stored once for the
     four (the same additions in the same order, so the same bits): one neuron at a time, each
     v_i += … waits for the previous neuron's store of v_i, a chain through memory that binds the
-    loop. Measured on the machine of reports/bench.json, the loop alone: 1.18 → 0.97 µs for
-    256 × 16 pairs and 125–143 → 70–89 µs for 256 × 2048 (best of 7, three runs); ReLU's GD step
-    on "tiny" 4.17 → 3.84 µs. Unrolled so, the loop that keeps signs ran 1.8× slower, and
-    sigmoid's GD step on "tiny" 11% slower; they go one neuron at a time.
+    loop. Four is the only factor measured, chosen as four dependent additions of about 3 cycles
+    each, about the time a reload of v_i takes; 2 and 8 were not tried. Measured on the machine
+    of reports/bench.json, the loop alone: 1.18 → 0.97 µs for 256 × 16 pairs and 125–143 →
+    70–89 µs for 256 × 2048 (best of 7, three runs); ReLU's GD step on "tiny" 4.17 → 3.84 µs.
+    Unrolled so, the loop that keeps signs ran 1.8× slower, and sigmoid's GD step on "tiny" 11%
+    slower; they go one neuron at a time.
     """
     nb, n = Z.shape
     if P.shape[0] > 0:
