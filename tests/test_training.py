@@ -1,6 +1,8 @@
 """Gradient-descent runs: against the numpy reference, reproducibility, batching, divergence, input."""
 
 import itertools
+import mmap
+import os
 import threading
 
 import numba
@@ -97,6 +99,37 @@ def test_multi_block_paths_match_the_reference(case):
     # As in the test above: a few ulps per step in a contracting run.
     assert_allclose(run.losses, ref["losses"], rtol=1e-12)
     assert_allclose(run.predictions, ref["preds"], rtol=1e-12, atol=1e-13)
+
+
+def _vm_flags(address):
+    """The VmFlags of this process's mapping that holds ``address`` (/proc/self/smaps)."""
+    with open("/proc/self/smaps") as smaps:
+        inside = False
+        for line in smaps:
+            head = line.split()[0]
+            if "-" in head and not head.endswith(":"):
+                lo, hi = (int(x, 16) for x in head.split("-"))
+                inside = lo <= address < hi
+            elif inside and head == "VmFlags:":
+                return line.split()[1:]
+    raise LookupError(f"no mapping holds {address:#x}")
+
+
+# The kernels' advice is taken only where Linux has transparent huge pages; the flag "hg" of a
+# mapping (VM_HUGEPAGE) records that madvise(MADV_HUGEPAGE) was taken there.
+@pytest.mark.skipif(not hasattr(mmap, "MADV_HUGEPAGE")
+                    or not os.path.exists("/sys/kernel/mm/transparent_hugepage/enabled"),
+                    reason="no transparent huge pages on this system")
+def test_large_workspaces_ask_for_huge_pages_and_small_ones_do_not():
+    # "large" (n = 2048, m = 4096) with sigmoid: two lanes of 2048 neurons, all of σ' cached
+    # (2 × 2048 × 2048 × 8 bytes = 64 MiB); "tiny" (16, 4, 256): one block of 32 KiB
+    for (n, d, m), advised in (((2048, 64, 4096), True), ((16, 4, 256), False)):
+        rows, Zl, *_ = kernels._lane_arrays(m, n, d, False, False, kernels.lane_count(m, n, d))
+        assert (Zl.nbytes >= kernels.HUGE_PAGE_BYTES) == advised
+        assert ("hg" in _vm_flags(Zl.ctypes.data + Zl.nbytes // 2)) == advised
+    at_threshold = np.empty(kernels.HUGE_PAGE_BYTES // 8)
+    assert kernels._huge_pages(at_threshold)
+    assert not kernels._huge_pages(at_threshold[1:])
 
 
 def test_same_seed_bit_identical_single_and_batched():
