@@ -22,9 +22,10 @@ How
    parameters; its trajectory must match gdproofs' at relative tolerance ``CHECK_RTOL``. One that
    does not is reported as a mismatch and not timed, and the command exits 1.
 2. Timing. A first call (compilation, caches) is excluded; k is then chosen so that one call takes
-   about ``TARGET_SECONDS``, one more call at that k is excluded (JAX compiles per k), and the best
-   of ``REPEATS`` calls of k steps, interleaved across the implementations, gives the time per
-   step. GFLOP/s counts 4·n·d·m flops per step: the two n·d·m products (the forward Z = X Wᵀ and
+   about ``TARGET_SECONDS``, one more call at that k and one of no steps are excluded (JAX
+   compiles per k), and ``REPEATS`` rounds, interleaved across the implementations, each make one
+   call of k steps and one of none: the best of the first less the best of the second, over k,
+   is the time per step, without what a call pays once (``time_steps``). GFLOP/s counts 4·n·d·m flops per step: the two n·d·m products (the forward Z = X Wᵀ and
    the gradient Tᵀ X), 2 flops per multiply-add. Each size reports gdproofs' speed over the best
    peer's and its fraction of the machine's roof.
 3. The roof (``roof``): numpy's float64 matmul at 2048³, best of several, measured now, and the same
@@ -119,7 +120,7 @@ BATCH_SEEDS = 16
 ACTIVATIONS = ("sigmoid", "softplus")
 # Losses beside the squared loss, with ReLU: the logistic loss on the labels' signs (±1).
 LOSSES = ("logistic",)
-TIMING_FIELDS = ("step_time", "steps_per_s", "gflops", "k", "repeats")
+TIMING_FIELDS = ("step_time", "steps_per_s", "gflops", "k", "call_time", "repeats")
 # Scaling: step time against one of n, d, m with the others at "small"'s values.
 SCALING_BASE = SIZES["small"]
 SCALING_POINTS = {"n": (16, 64, 256, 1024), "d": (4, 16, 64), "m": (256, 1024, 4096, 16384)}
@@ -611,36 +612,69 @@ def calibrate(runner, target=TARGET_SECONDS):
 
 
 def time_steps(runners, *, target=TARGET_SECONDS, repeats=REPEATS, settle=0.0):
-    """Seconds per step of each runner: the best of ``repeats`` calls of k steps (``calibrate``).
+    """Seconds per step of each runner, as the marginal cost of a step: (t_k − t_0) / k, t_k the
+    best of ``repeats`` calls of k steps (``calibrate``) and t_0 the best of as many calls of none.
 
-    The repeats are interleaved (one call of every runner per round), so a change of load on
-    shared cores during the measurement touches every runner alike and their ratios stay fair.
-    Each timed call starts after ``settle`` seconds of idle, so that no runner is timed while the
-    previous one's threads still spin (``run_bench`` passes ``SETTLE_SECONDS`` for full-length
-    timings, and none for quick mode's short calls).
+    Every call pays once for what its steps do not: setting up (converting and copying the
+    parameters, allocating) and the loss at θ_0. Measured on "large" with sigmoid (best of 4,
+    the machine of reports/bench.json), a call of no steps took 34–49 ms for every runner, beside
+    marginal steps of 30–116 ms; there calls run k = 1–7 steps, fewer for slower runners, so t_k / k
+    charged each runner a different share of that cost (gdproofs 42.2 ms a step, jax 63.0, at
+    k = 4, against marginal 30.3 and 51.7). At the small sizes, where k is in the thousands, the
+    two agree. With one repeat (quick mode, whose timings only show that everything runs) no call
+    of none is made and the step is t_k / k, setup included: the difference of two single
+    readings can have either sign.
+
+    The repeats are interleaved (one call of k steps and one of none from every runner per round),
+    so a change of load on shared cores during the measurement touches every runner alike and
+    their ratios stay fair. Each timed call starts after ``settle`` seconds of idle, so that no
+    runner is timed while the previous one's threads still spin (``run_bench`` passes
+    ``SETTLE_SECONDS`` for full-length timings, and none for quick mode's short calls).
 
     Parameters
     ----------
     runners : dict
-        {name: runner}.
+        {name: runner}; runner(0) must return the loss at θ_0 alone.
 
     Returns
     -------
     dict
-        {name: (seconds per step, k)}.
+        {name: (seconds per step, k, seconds per call of no steps, or None with one repeat)}.
+
+    Raises
+    ------
+    RuntimeError
+        When a runner's best call of k steps was not slower than its best call of none: noise
+        larger than k steps, so no step time can be read from them.
     """
     ks = {name: calibrate(runner, target) for name, runner in runners.items()}
-    best = dict.fromkeys(runners, math.inf)
+    marginal = repeats > 1
+    if marginal:
+        for runner in runners.values():
+            runner(0)  # JAX compiles per k
+    best = {(name, k): math.inf for name in runners for k in (0, ks[name])}
     for _ in range(repeats):
         for name, runner in runners.items():
-            time.sleep(settle)
-            best[name] = min(best[name], _clock(runner, ks[name]))
-    return {name: (best[name] / ks[name], ks[name]) for name in runners}
+            for k in (ks[name], 0) if marginal else (ks[name],):
+                time.sleep(settle)
+                best[name, k] = min(best[name, k], _clock(runner, k))
+    if not marginal:
+        return {name: (best[name, k] / k, k, None) for name, k in ks.items()}
+    out = {}
+    for name, k in ks.items():
+        steps = best[name, k] - best[name, 0]
+        if steps <= 0.0:
+            raise RuntimeError(f"{name}: its best call of {k} steps ({best[name, k]:.3g} s) was "
+                               f"no slower than its best call of none ({best[name, 0]:.3g} s); "
+                               f"the machine is too noisy to time it")
+        out[name] = (steps / k, k, best[name, 0])
+    return out
 
 
-def _timing(problem, seconds, k, repeats):
+def _timing(problem, seconds, k, call_time, repeats):
     return dict(step_time=seconds, steps_per_s=1.0 / seconds,
-                gflops=problem.flops_per_step / seconds / 1e9, k=k, repeats=repeats)
+                gflops=problem.flops_per_step / seconds / 1e9, k=k, call_time=call_time,
+                repeats=repeats)
 
 
 def _matmul_roof(A, B, quick):
@@ -813,8 +847,8 @@ def _compare(problem, activation, names, target, repeats, quick, loss="squared",
                                       f"{CHECK_STEPS} steps (max relative error "
                                       f"{check['max_rel_err']}, rtol {CHECK_RTOL:g}): not timed")
     times = time_steps(runners, target=target, repeats=repeats, settle=settle)
-    for (name, form), (seconds, k) in times.items():
-        rows[name]["forms"][form].update(_timing(problem, seconds, k, repeats))
+    for (name, form), timing in times.items():
+        rows[name]["forms"][form].update(_timing(problem, *timing, repeats))
     for name, row in rows.items():
         timed = {form: f for form, f in row.get("forms", {}).items() if "step_time" in f}
         if row["status"] == "ok" and not timed:
@@ -916,7 +950,7 @@ def _batched(target, repeats, settle=0.0):
     times = time_steps(runners, target=target, repeats=repeats, settle=settle)
     threads = [dict(threads=count, step_time=times[count][0], k=times[count][1],
                     seed_steps_per_s=BATCH_SEEDS / times[count][0]) for count in counts]
-    (t_batch, k_batch), (t_seq, k_seq) = times[default], times["sequential"]
+    (t_batch, k_batch, _), (t_seq, k_seq, _) = times[default], times["sequential"]
     return dict(size=BATCH_SIZE, seeds=BATCH_SEEDS, numba_threads=default,
                 batch_step_time=t_batch, sequential_step_time=t_seq, k_batch=k_batch,
                 k_sequential=k_seq, speedup=t_seq / t_batch), threads

@@ -254,12 +254,39 @@ def test_targets_without_peers_say_jax_was_not_requested():
     assert ahead["met"] is None and "not requested" in ahead["detail"]
 
 
+def _fake_clock(setup, step):
+    """A stand-in for ``bench._clock``: a call of k steps takes setup + k·step seconds."""
+    return lambda runner, k: setup + k * step
+
+
 def test_time_steps_idles_before_every_timed_call(monkeypatch):
     sleeps = []
     monkeypatch.setattr(bench.time, "sleep", sleeps.append)
+    monkeypatch.setattr(bench, "_clock", _fake_clock(0.01, 0.001))
     runners = {"a": lambda k: np.zeros(k + 1), "b": lambda k: np.zeros(k + 1)}
-    bench.time_steps(runners, target=0.001, repeats=3, settle=0.5)
-    assert sleeps == [0.5] * 6  # 3 rounds of 2 runners; calibration is not timed, so no pause
+    bench.time_steps(runners, target=0.5, repeats=3, settle=0.5)
+    # 3 rounds of 2 runners, each a call of k steps and one of none; calibration is not timed,
+    # so no pause
+    assert sleeps == [0.5] * 12
+    sleeps.clear()
+    (_, k, call), _ = bench.time_steps(runners, target=0.5, repeats=1, settle=0.5).values()
+    assert sleeps == [0.5] * 2 and call is None  # one repeat (quick mode): no call of none
+
+
+@pytest.mark.parametrize("setup", [0.0, 0.05, 0.3])
+def test_time_steps_reads_the_marginal_step_not_the_setup(monkeypatch, setup):
+    # k comes out of calibration (about target / (setup + step)), different for each setup; the
+    # step time must not depend on it, nor on the setup
+    monkeypatch.setattr(bench, "_clock", _fake_clock(setup, 0.002))
+    (seconds, k, call) = bench.time_steps({"a": lambda k: None}, target=0.1, repeats=2)["a"]
+    assert_allclose([seconds, call], [0.002, setup], rtol=1e-9, atol=1e-12)  # rounding only
+    assert k >= 1
+
+
+def test_time_steps_refuses_a_step_hidden_in_noise(monkeypatch):
+    monkeypatch.setattr(bench, "_clock", lambda runner, k: 0.01)  # k steps cost what none do
+    with pytest.raises(RuntimeError, match="a: its best call of .* no slower than"):
+        bench.time_steps({"a": lambda k: None}, target=0.1, repeats=2)
 
 
 def test_full_mode_settles_every_timing_and_records_it(monkeypatch):
