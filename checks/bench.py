@@ -22,7 +22,7 @@ How
    parameters; its trajectory must match gdproofs' at relative tolerance ``CHECK_RTOL``. One that
    does not is reported as a mismatch and not timed, and the command exits 1.
 2. Timing. A first call (compilation, caches) is excluded; k is then chosen so that one call takes
-   about ``TARGET_SECONDS``, one more call at that k and one of no steps are excluded (JAX
+   about ``TARGET_SECONDS`` (at least ``MIN_TIMED_STEPS`` steps), one more call at that k and one of no steps are excluded (JAX
    compiles per k), and ``REPEATS`` rounds, interleaved across the implementations, each make one
    call of k steps and one of none: the best of the first less the best of the second, over k,
    is the time per step, without what a call pays once (``time_steps``). GFLOP/s counts 4·n·d·m flops per step: the two n·d·m products (the forward Z = X Wᵀ and
@@ -101,6 +101,12 @@ QUICK_REPEATS = 1
 # 0.25 s covers OpenBLAS's timeout with room; every runner gets the same pause.
 SETTLE_SECONDS = 0.25
 MAX_STEPS = 200_000
+# Fewest steps in a timed call. A call's one-off noise lands whole on t_k − t_0 and is divided by
+# k alone: on the KVM guest of reports/bench.json, 3 of 10 calls of 2 steps of gdproofs' softplus
+# on "large" read 101–107 ms a step against 56–61 (memory the host had taken back while the
+# process idled, faulted in again), and at 0.3 s a call k was 1–7 at large and wide. Ten steps
+# keep such a spike under a tenth of a step's reading; the timings at those sizes take longer.
+MIN_TIMED_STEPS = 10
 # The roof: a 2048³ float64 matmul is large enough for BLAS to reach its peak on a few cores.
 ROOF_N = 2048
 # Its repeats go on until the best has not risen by more than ROOF_SETTLE (1%) over the last
@@ -593,8 +599,9 @@ def _clock(runner, k):
     return elapsed
 
 
-def calibrate(runner, target=TARGET_SECONDS):
-    """The k for which ``runner(k)`` takes about ``target`` seconds; first calls are excluded.
+def calibrate(runner, target=TARGET_SECONDS, min_steps=1):
+    """The k for which ``runner(k)`` takes about ``target`` seconds, and at least ``min_steps``;
+    first calls are excluded.
 
     The runner's first call (compilation, caches) and one call at the chosen k (JAX compiles per
     k) are made and not counted.
@@ -606,7 +613,7 @@ def calibrate(runner, target=TARGET_SECONDS):
         k = min(MAX_STEPS, max(2 * k, int(k * target / 8 / max(elapsed, 1e-7))))
         runner(k)
         elapsed = _clock(runner, k)
-    k = max(1, min(MAX_STEPS, round(k * target / elapsed)))
+    k = max(min_steps, min(MAX_STEPS, round(k * target / elapsed)))
     runner(k)
     return k
 
@@ -621,9 +628,10 @@ def time_steps(runners, *, target=TARGET_SECONDS, repeats=REPEATS, settle=0.0):
     marginal steps of 30–116 ms; there calls run k = 1–7 steps, fewer for slower runners, so t_k / k
     charged each runner a different share of that cost (gdproofs 42.2 ms a step, jax 63.0, at
     k = 4, against marginal 30.3 and 51.7). At the small sizes, where k is in the thousands, the
-    two agree. With one repeat (quick mode, whose timings only show that everything runs) no call
-    of none is made and the step is t_k / k, setup included: the difference of two single
-    readings can have either sign.
+    two agree. A timed call makes at least ``MIN_TIMED_STEPS`` steps, so that one call's one-off
+    noise weighs little on its step. With one repeat (quick mode, whose timings only show that
+    everything runs) no call of none is made, k may be 1 and the step is t_k / k, setup included:
+    the difference of two single readings can have either sign.
 
     The repeats are interleaved (one call of k steps and one of none from every runner per round),
     so a change of load on shared cores during the measurement touches every runner alike and
@@ -647,8 +655,9 @@ def time_steps(runners, *, target=TARGET_SECONDS, repeats=REPEATS, settle=0.0):
         When a runner's best call of k steps was not slower than its best call of none: noise
         larger than k steps, so no step time can be read from them.
     """
-    ks = {name: calibrate(runner, target) for name, runner in runners.items()}
     marginal = repeats > 1
+    ks = {name: calibrate(runner, target, MIN_TIMED_STEPS if marginal else 1)
+          for name, runner in runners.items()}
     if marginal:
         for runner in runners.values():
             runner(0)  # JAX compiles per k

@@ -283,6 +283,15 @@ def test_time_steps_reads_the_marginal_step_not_the_setup(monkeypatch, setup):
     assert k >= 1
 
 
+def test_time_steps_times_at_least_min_timed_steps_unless_quick(monkeypatch):
+    # a step of 0.1 s against a target of 0.3 s a call: 3 steps, raised to MIN_TIMED_STEPS
+    monkeypatch.setattr(bench, "_clock", _fake_clock(0.0, 0.1))
+    (_, k, _), = bench.time_steps({"a": lambda k: None}, target=0.3, repeats=2).values()
+    assert k == bench.MIN_TIMED_STEPS > 3
+    (_, k, _), = bench.time_steps({"a": lambda k: None}, target=0.3, repeats=1).values()
+    assert k == 3
+
+
 def test_time_steps_refuses_a_step_hidden_in_noise(monkeypatch):
     monkeypatch.setattr(bench, "_clock", lambda runner, k: 0.01)  # k steps cost what none do
     with pytest.raises(RuntimeError, match="a: its best call of .* no slower than"):
