@@ -22,12 +22,13 @@ How
    parameters; its trajectory must match gdproofs' at relative tolerance ``CHECK_RTOL``. One that
    does not is reported as a mismatch and not timed, and the command exits 1.
 2. Timing. A first call (compilation, caches) is excluded; k is then chosen so that one call takes
-   about ``TARGET_SECONDS`` (at least ``MIN_TIMED_STEPS`` steps), one more call at that k and one of no steps are excluded (JAX
-   compiles per k), and ``REPEATS`` rounds, interleaved across the implementations, each make one
-   call of k steps and one of none: the best of the first less the best of the second, over k,
-   is the time per step, without what a call pays once (``time_steps``). GFLOP/s counts 4·n·d·m flops per step: the two n·d·m products (the forward Z = X Wᵀ and
-   the gradient Tᵀ X), 2 flops per multiply-add. Each size reports gdproofs' speed over the best
-   peer's and its fraction of the machine's roof.
+   about ``TARGET_SECONDS`` (at least ``MIN_TIMED_STEPS`` steps), one more call at that k and one
+   of no steps are excluded (JAX compiles per k), and ``REPEATS`` rounds, interleaved across the
+   implementations, each make one call of k steps and one of none: the best of the first less the
+   best of the second, over k, is the time per step, without what a call pays once
+   (``time_steps``). GFLOP/s counts 4·n·d·m flops per step: the two n·d·m products (the forward
+   Z = X Wᵀ and the gradient Tᵀ X), 2 flops per multiply-add. Each size reports gdproofs' speed
+   over the best peer's and its fraction of the machine's roof.
 3. The roof (``roof``): numpy's float64 matmul at 2048³, best of several, measured now, and the same
    for the GD-shaped product (n×d)·(d×m) of each size.
 4. Batched seeds (tiny: ``gradient_descent_batch`` over 16 seeds against 16 sequential runs), the
