@@ -136,7 +136,7 @@ MASK_BYTES = 256 << 20
 # Step workspaces of at least this many bytes ask the kernel for transparent huge pages
 # (``_huge_pages``), numpy's own threshold for its arrays (numpy/_core/src/multiarray/alloc.c).
 # numba's np.empty takes 4 KiB pages, and a fresh run's 64 MiB σ' cache on "large" paid 16k page
-# faults (about 30 ms of the first step) and a TLB miss every 4 KiB of each sweep. Measured on
+# faults (about 30 ms of system time a run) and a TLB miss every 4 KiB of each sweep. Measured on
 # the 2-core AMD EPYC of reports/bench.json (THP "madvise"), one process, calls interleaved, best
 # of 5 calls of about 0.3 s: sigmoid on "large" 41.1 → 35.0 ms a step, on "wide" 26.6 → 21.2 ms;
 # ReLU on "large" 33.5 → 31.8 ms; "medium" within 2% (the noise).
