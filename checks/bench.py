@@ -1151,9 +1151,9 @@ def run_bench(sizes=None, peers=True, quick=False, *, log=None):
         ``problem`` (formula, seed, step size rule, correctness tolerance), ``roof`` (``roof``,
         ``reread_roof``), ``pair_floor`` ({activation: seconds per pair and thread}), ``sizes``
         ({size: shape, eta, flops_per_step, implementations {name: status, note or check, form,
-        forms {form: status, check, timing}, step_time, steps_per_s, gflops, k, repeats}, best_peer,
-        speedup_vs_best_peer, speedup_vs {peer: ratio}, fraction_of_roof, activations
-        {activation: implementations, best_peer, speedup_vs_best_peer, speedup_vs,
+        forms {form: status, check, timing}, step_time, steps_per_s, gflops, k, call_time,
+        repeats}, best_peer, speedup_vs_best_peer, speedup_vs {peer: ratio}, fraction_of_roof,
+        activations {activation: implementations, best_peer, speedup_vs_best_peer, speedup_vs,
         relative_to_relu, floor {seconds_per_pair, lanes, step_time, fraction_reached}},
         losses {loss: implementations, best_peer, speedup_vs_best_peer, speedup_vs,
         relative_to_squared}}),

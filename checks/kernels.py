@@ -139,8 +139,12 @@ MASK_BYTES = 256 << 20
 # faults (about 30 ms of system time a run) and a TLB miss every 4 KiB of each sweep. Measured on
 # the 2-core AMD EPYC of reports/bench.json (THP "madvise"), one process, calls interleaved, best
 # of 5 calls of about 0.3 s: sigmoid on "large" 41.1 → 35.0 ms a step, on "wide" 26.6 → 21.2 ms;
-# ReLU on "large" 33.5 → 31.8 ms; "medium" within 2% (the noise).
+# ReLU on "large" (its workspaces are 1-byte signs and one block) 0.87–1.06× over four runs, and
+# "medium" within 2%: the noise.
 HUGE_PAGE_BYTES = 4 << 20
+# madvise's MADV_HUGEPAGE, which Python's mmap module defines only where the kernel has it (Linux)
+_HUGE_PAGE_ADVICE = getattr(mmap, "MADV_HUGEPAGE", None)
+_PAGE_BYTES = mmap.PAGESIZE
 
 
 # Cody–Waite split of ln 2 from fdlibm's e_exp.c: LN2_HI has 32 significant bits, so k·LN2_HI is
@@ -170,9 +174,6 @@ _EXP_POLY = (1.0, 1.0, 0.5000000000000019, 0.1666666666666668, 0.041666666666487
 _ATANH_POLY = (1.0, 0.33333333333333826, 0.19999999999650955, 0.1428571438036914,
                0.11111098523202137, 0.09091816120808513, 0.0765625655736915, 0.07404933786156531)
 _SQRT2_MINUS_1 = 0.41421356237309503
-# madvise's MADV_HUGEPAGE, which Python's mmap module defines only where the kernel has it (Linux)
-_HUGE_PAGE_ADVICE = getattr(mmap, "MADV_HUGEPAGE", None)
-_PAGE_BYTES = mmap.PAGESIZE
 
 
 @intrinsic

@@ -280,7 +280,7 @@ def test_time_steps_reads_the_marginal_step_not_the_setup(monkeypatch, setup):
     monkeypatch.setattr(bench, "_clock", _fake_clock(setup, 0.002))
     (seconds, k, call) = bench.time_steps({"a": lambda k: None}, target=0.1, repeats=2)["a"]
     assert_allclose([seconds, call], [0.002, setup], rtol=1e-9, atol=1e-12)  # rounding only
-    assert k >= 1
+    assert k >= bench.MIN_TIMED_STEPS
 
 
 def test_time_steps_times_at_least_min_timed_steps_unless_quick(monkeypatch):

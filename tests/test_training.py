@@ -122,8 +122,9 @@ def _vm_flags(address):
                     reason="no transparent huge pages on this system")
 def test_large_workspaces_ask_for_huge_pages_and_small_ones_do_not():
     # "large" (n = 2048, m = 4096) with sigmoid: two lanes of 2048 neurons, all of σ' cached
-    # (2 × 2048 × 2048 × 8 bytes = 64 MiB, above glibc's largest mmap threshold, 32 MiB, so a
-    # mapping of its own that nothing else advised)
+    # (2 × 2048 × 2048 × 8 bytes = 64 MiB, above glibc's largest mmap threshold,
+    # DEFAULT_MMAP_THRESHOLD_MAX = 32 MiB on 64-bit, so a mapping of its own that nothing else
+    # advised)
     rows, Zl, *_ = kernels._lane_arrays(4096, 2048, 64, False, False, 2)
     assert Zl.nbytes == 64 << 20
     assert "hg" in _vm_flags(Zl.ctypes.data + Zl.nbytes // 2)
