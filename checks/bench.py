@@ -29,6 +29,10 @@ How
    (``time_steps``). GFLOP/s counts 4·n·d·m flops per step: the two n·d·m products (the forward
    Z = X Wᵀ and the gradient Tᵀ X), 2 flops per multiply-add. Each size reports gdproofs' speed
    over the best peer's and its fraction of the machine's roof.
+3a. The BLAS floor of each size (``products_floor``): gdproofs' ReLU step against the step's two
+   BLAS products alone, in its own blocks and lanes, timed in the same rounds. Their ratio is what
+   the rest of the step (activation, signs, update, calls) costs; the best peer's step over the
+   products alone (the "ceiling") is the most any step that makes them could gain on that peer.
 3. The roof (``roof``): numpy's float64 matmul at 2048³, best of several, measured now, and the same
    for the GD-shaped product (n×d)·(d×m) of each size.
 4. Batched seeds (tiny: ``gradient_descent_batch`` over 16 seeds against 16 sequential runs), the
@@ -54,12 +58,14 @@ import time
 
 from llvmlite import binding
 import numba
-from numba import njit
+from numba import njit, prange
 import numpy as np
 
 from checks import kernels
 from checks.network import Network, init_params
-from checks.training import gradient_descent, gradient_descent_batch
+# _blas_held and _lanes_threaded: the BLAS-products floor must run threaded as the GD step does
+from checks.training import (_blas_held, _lanes_threaded, gradient_descent,
+                             gradient_descent_batch)
 
 # (n, d, m): the performance issue's sizes.
 SIZES = {
@@ -822,6 +828,87 @@ def pair_floor(activation, *, repeats=REPEATS, quick=False):
     return _pair_seconds(code, Z0, repeats) - _pair_seconds(kernels.RELU, Z0, repeats)
 
 
+@njit(cache=True)
+def _lane_products(p, lanes, XT, W, Xe, G, Zl, rows):
+    """Lane p's share of the two BLAS products of a ReLU GD step, nothing else: per block of
+    ``rows`` neurons, in the order of ``checks.kernels._sweep``, pass 2's G_blk = D_blk Xe, then
+    pass 1's Z_blk = W_blk Xᵀ. D_blk is the block's rows of the lane's workspace Zl[p]: all of
+    the lane's rows when it has them, else its first rows, re-used by every block (as the kernel
+    re-uses them when it keeps signs)."""
+    m = W.shape[0]
+    h = (m + lanes - 1) // lanes
+    lo = min(m, p * h)
+    hi = min(m, lo + h)
+    Z = Zl[p]
+    kept = Z.shape[0] >= hi - lo
+    for r0 in range(lo, hi, rows):
+        nb = min(rows, hi - r0)
+        z0 = r0 - lo if kept else 0
+        Zb = Z[z0:z0 + nb]
+        np.dot(Zb, Xe, G[r0:r0 + nb])
+        np.dot(W[r0:r0 + nb], XT, Zb)
+
+
+@njit(cache=True, parallel=True)
+def _products_threaded(XT, W, Xe, G, Zl, rows, steps):
+    """``steps`` sweeps of ``_lane_products``, the lanes of each at once on numba's threads (as
+    ``checks.kernels._lanes_threaded`` runs them)."""
+    lanes = Zl.shape[0]
+    for _ in range(steps):
+        for p in prange(lanes):
+            _lane_products(p, lanes, XT, W, Xe, G, Zl, rows)
+
+
+@njit(cache=True)
+def _products_sequential(XT, W, Xe, G, Zl, rows, steps):
+    """``steps`` sweeps of ``_lane_products``, the lanes one after the other."""
+    lanes = Zl.shape[0]
+    for _ in range(steps):
+        for p in range(lanes):
+            _lane_products(p, lanes, XT, W, Xe, G, Zl, rows)
+
+
+def make_products(problem):
+    """runner(k): k sweeps of the two BLAS products of gdproofs' ReLU GD step on ``problem`` alone
+    (``_lane_products``), in the step's own blocks, workspaces and lanes, threaded as the step is
+    (``gradient_descent``); runner(0) does nothing. It returns k + 1 zeros, the shape of a loss
+    trajectory that ``time_steps`` asks of its runners: these sweeps train nothing.
+
+    These products are 4·n·(d + ½)·m of the step's flops, nearly all of them: no step that makes
+    them can be faster than this runner's step, so gdproofs' step over it (``products_floor``)
+    says how much of the step is the rest (activation, signs, update, calls), and a peer's step
+    over it is the most any ReLU step so made could gain on that peer."""
+    n, d, m = problem.n, problem.d, problem.m
+    lanes = kernels.lane_count(m, n, d)
+    rows, Zl = kernels._lane_arrays(m, n, d, True, False, lanes)[:2]
+    # pass 2's first block reads the workspace before pass 1 has written it: a 0/1 mask, as the
+    # kernel's rebuilt D_blk is (np.empty's memory could hold subnormals, which slow the BLAS)
+    Zl[:] = np.random.default_rng(SEED).integers(0, 2, Zl.shape)
+    XT = np.ascontiguousarray(problem.X.T)
+    Xe = problem.y[:, None] * np.hstack([problem.X, np.ones((n, 1))])
+    W = problem.params.W.copy()
+    G = np.empty((m, d + 1))
+
+    def run(k):
+        threaded = _lanes_threaded()
+        with _blas_held():
+            (_products_threaded if threaded else _products_sequential)(XT, W, Xe, G, Zl, rows, k)
+        return np.zeros(k + 1)
+
+    return run
+
+
+def products_floor(problem, *, target=TARGET_SECONDS, repeats=REPEATS, settle=0.0):
+    """gdproofs' ReLU GD step on ``problem`` against its two BLAS products alone
+    (``make_products``), timed in the same rounds (``time_steps``): {step_time, products_time,
+    step_over_products, k, products_k}. step_over_products is at least 1 but for noise."""
+    times = time_steps({"step": make_gdproofs(problem), "products": make_products(problem)},
+                       target=target, repeats=repeats, settle=settle)
+    (step, k, _), (products, products_k, _) = times["step"], times["products"]
+    return dict(step_time=step, products_time=products, step_over_products=step / products, k=k,
+                products_k=products_k)
+
+
 def _compare(problem, activation, names, target, repeats, quick, loss="squared", settle=0.0):
     """Correctness, then timing, of gdproofs and every form of each named peer on ``problem``
     with ``activation`` and ``loss``.
@@ -886,6 +973,10 @@ def _measure_size(size, names, roof_gflops, target, repeats, quick=False, floors
     """ReLU (the issue's table) and each smooth activation at one size, each compared with the
     peers' same activation (``_compare``).
 
+    ``products`` is gdproofs' ReLU step against its two BLAS products alone (``products_floor``)
+    and ``ceiling`` the speedup on the best peer that a step costing only those products would
+    have: speedup_vs_best_peer × step_over_products (None without a peer).
+
     ``floors`` ({activation: seconds per pair and thread}, ``pair_floor``) gives each smooth
     activation's floor step: gdproofs' ReLU step plus the n·m pairs' extra evaluation, shared by
     the step's lanes, and the fraction of it reached (floor / measured step; above 100% only
@@ -896,11 +987,15 @@ def _measure_size(size, names, roof_gflops, target, repeats, quick=False, floors
     best_peer, ratio, speedup_vs = _peer_ratios(rows)
     out = dict(shape=list(SIZES[size]), eta=problem.eta, flops_per_step=problem.flops_per_step,
                implementations=rows, best_peer=best_peer, speedup_vs_best_peer=ratio,
-               speedup_vs=speedup_vs, fraction_of_roof=None, activations={}, losses={})
+               speedup_vs=speedup_vs, fraction_of_roof=None, products=None, ceiling=None,
+               activations={}, losses={})
     ours = rows["gdproofs"]
     if ours["status"] != "ok":
         return out
     out["fraction_of_roof"] = ours["gflops"] / roof_gflops
+    out["products"] = products_floor(problem, target=target, repeats=repeats, settle=settle)
+    if ratio is not None:
+        out["ceiling"] = ratio * out["products"]["step_over_products"]
     lanes = int(kernels.lane_count(problem.m, problem.n, problem.d))
     for activation in ACTIVATIONS:
         smooth = _compare(problem, activation, names, target, repeats, quick, settle=settle)
@@ -1039,8 +1134,10 @@ def evaluate_targets(result):
             continue
         ratio, peer = sizes[size]["speedup_vs_best_peer"], sizes[size]["best_peer"]
         name = f"{size}: gdproofs >= {factor:g}x the best peer"
+        ceiling = sizes[size].get("ceiling")
+        bound = "" if ceiling is None else f" (its BLAS products alone: {ceiling:.2f}x)"
         targets.append(_target(name, None, "no peer measured") if ratio is None else
-                       _target(name, ratio >= factor, f"{ratio:.2f}x {peer}"))
+                       _target(name, ratio >= factor, f"{ratio:.2f}x {peer}{bound}"))
     roof_gflops = result["roof"]["matmul_gflops"]
     for size in ROOF_SIZES:
         if size not in sizes:
@@ -1153,6 +1250,7 @@ def run_bench(sizes=None, peers=True, quick=False, *, log=None):
         ({size: shape, eta, flops_per_step, implementations {name: status, note or check, form,
         forms {form: status, check, timing}, step_time, steps_per_s, gflops, k, call_time,
         repeats}, best_peer, speedup_vs_best_peer, speedup_vs {peer: ratio}, fraction_of_roof,
+        products {step_time, products_time, step_over_products, k, products_k}, ceiling,
         activations {activation: implementations, best_peer, speedup_vs_best_peer, speedup_vs,
         relative_to_relu, floor {seconds_per_pair, lanes, step_time, fraction_reached}},
         losses {loss: implementations, best_peer, speedup_vs_best_peer, speedup_vs,
@@ -1271,6 +1369,10 @@ def format_table(result):
             ratios.append(f"{row['speedup_vs_best_peer']:.2f}x best peer ({row['best_peer']})")
         if row["fraction_of_roof"] is not None:
             ratios.append(_roof_share(row["fraction_of_roof"]))
+        if row.get("products") is not None:
+            ceiling = "" if row.get("ceiling") is None else f" (ceiling {row['ceiling']:.2f}x)"
+            ratios.append(f"step {row['products']['step_over_products']:.2f}x its BLAS "
+                          f"products{ceiling}")
         lines.append(f"| {size} ({', '.join(map(str, row['shape']))}) | "
                      + " | ".join(_cell(impls.get(name)) for name in ("gdproofs", *PEERS))
                      + f" | {roof_['matmul_gflops']:.1f} GFLOP/s; n×d·d×m "
@@ -1282,6 +1384,9 @@ def format_table(result):
                   f"form. Roof: numpy float64 matmul at {roof_['matmul_n']}³, the best of two "
                   f"readings, each repeated until stable: {readings} GFLOP/s (spread "
                   f"{roof_['matmul_spread']:.0%} below the best), and the (n×d)·(d×m) product. "
+                  f"\"Its BLAS products\": gdproofs' step over the step's two BLAS products "
+                  f"alone, in its own blocks and lanes, timed in the same rounds; the ceiling is "
+                  f"the speedup on the best peer a step costing only them would have. "
                   f"{machine['cpu_model']}{_cpu_detail(machine)}, {machine['cpu_count']} "
                   f"cores, numpy {machine['numpy']}, numba {machine['numba']} "
                   f"({machine['numba_threads']} threads), torch "

@@ -19,7 +19,8 @@ from checks.cli import main
 RESULT_KEYS = {"machine", "quick", "roof", "problem", "pair_floor", "sizes", "batched", "scaling",
                "cold_start", "targets", "mismatches", "correct"}
 SIZE_KEYS = {"shape", "eta", "flops_per_step", "implementations", "best_peer",
-             "speedup_vs_best_peer", "speedup_vs", "fraction_of_roof", "activations", "losses"}
+             "speedup_vs_best_peer", "speedup_vs", "fraction_of_roof", "products", "ceiling",
+             "activations", "losses"}
 TIMING_KEYS = {"step_time", "steps_per_s", "gflops", "k", "repeats"}
 
 
@@ -153,6 +154,12 @@ def test_run_bench_quick_has_documented_keys(quick_result, tmp_path):
     ours = tiny["implementations"]["gdproofs"]
     assert ours["status"] == "ok" and TIMING_KEYS <= set(ours)
     assert ours["check"]["max_rel_err"] == 0.0  # gdproofs is bit-reproducible
+    products = tiny["products"]
+    assert set(products) == {"step_time", "products_time", "step_over_products", "k",
+                             "products_k"}
+    assert products["step_time"] > 0 and products["products_time"] > 0
+    assert products["step_over_products"] == products["step_time"] / products["products_time"]
+    assert tiny["ceiling"] is None  # no peer to gain on
     assert set(tiny["activations"]) == {"sigmoid", "softplus"}
     for entry in tiny["activations"].values():
         assert entry["implementations"]["gdproofs"]["status"] == "ok"
@@ -316,8 +323,9 @@ def test_full_mode_settles_every_timing_and_records_it(monkeypatch):
     monkeypatch.setattr(bench, "_matmul_roof", lambda A, B, quick: (100.0, 100.0, 1))
     monkeypatch.setattr(bench, "cold_start", lambda: dict(note="stubbed"))
     result = bench.run_bench(sizes=["tiny"], peers=False, quick=False)
-    # tiny's ReLU, sigmoid, softplus and logistic comparisons; batched; scaling in n, d, m; threads
-    assert settles == [bench.SETTLE_SECONDS] * 9
+    # tiny's ReLU comparison and its BLAS products; sigmoid, softplus and logistic comparisons;
+    # batched; scaling in n, d, m; threads
+    assert settles == [bench.SETTLE_SECONDS] * 10
     assert result["problem"]["settle_seconds"] == bench.SETTLE_SECONDS
     settles.clear()
     quick = bench.run_bench(sizes=["tiny"], peers=False, quick=True)
@@ -398,3 +406,42 @@ def test_the_roof_repeats_until_stable(monkeypatch, durations, repeats):
     assert count == repeats
     assert best == pytest.approx(2 * bench.ROOF_N ** 3 / min(durations[:repeats]) / 1e9)
     assert median <= best
+
+
+@pytest.mark.parametrize("kept", [True, False])
+@pytest.mark.parametrize("threaded", [True, False])
+def test_the_products_floor_makes_the_steps_two_products_in_its_blocks(kept, threaded):
+    """``_lane_products``' sweep on 2 lanes of 5 neurons in blocks of 2: pass 2's G_blk = D_blk Xe
+    from the block's rows of the workspace, then pass 1's Z_blk = W_blk Xᵀ into them. With the
+    lane's rows kept, D is the workspace as it was; with one block's rows re-used, a block's D
+    is the previous block's W Xᵀ (the first block's, the workspace as it was)."""
+    rng = np.random.default_rng(3)
+    m, n, d, rows, lanes = 10, 3, 2, 2, 2
+    W, XT, Xe = rng.standard_normal((m, d)), rng.standard_normal((d, n)), \
+        rng.standard_normal((n, d + 1))
+    Zl = rng.standard_normal((lanes, 5 if kept else rows, n))
+    Z0, G = Zl.copy(), np.empty((m, d + 1))
+    sweep = bench._products_threaded if threaded else bench._products_sequential
+    sweep(XT, W, Xe, G, Zl, rows, 1)
+    for p in range(lanes):
+        lo = 5 * p
+        D = Z0[p].copy()
+        for r0 in range(lo, lo + 5, rows):
+            nb = min(rows, lo + 5 - r0)
+            z0 = r0 - lo if kept else 0
+            # one product per block, as in the kernel: rtol for BLAS's own summation order
+            assert_allclose(G[r0:r0 + nb], D[z0:z0 + nb] @ Xe, rtol=1e-13)
+            D[z0:z0 + nb] = W[r0:r0 + nb] @ XT
+        assert_allclose(Zl[p], D, rtol=1e-13)
+
+
+def test_tiny_and_wide_targets_name_their_ceiling(quick_result):
+    """A size with a peer reports the speedup a step costing only its BLAS products would have,
+    beside the one measured."""
+    tiny = dict(quick_result["sizes"]["tiny"], speedup_vs_best_peer=1.9, best_peer="jax",
+                ceiling=2.1)
+    result = dict(quick_result, sizes={"tiny": tiny})
+    (target,) = [t for t in bench.evaluate_targets(result) if t["name"].startswith("tiny: gdproofs")]
+    assert target["met"] is False
+    assert target["detail"] == "1.90x jax (its BLAS products alone: 2.10x)"
+    assert "(ceiling 2.10x)" in bench.format_table(result)
