@@ -29,17 +29,18 @@ How
    (``time_steps``). GFLOP/s counts 4·n·d·m flops per step: the two n·d·m products (the forward
    Z = X Wᵀ and the gradient Tᵀ X), 2 flops per multiply-add. Each size reports gdproofs' speed
    over the best peer's and its fraction of the machine's roof.
-3a. The BLAS floor of each size (``products_floor``): gdproofs' ReLU step against the step's two
-   BLAS products alone, in its own blocks and lanes, timed in the same rounds. Their ratio is what
-   the rest of the step (activation, signs, update, calls) costs; the best peer's step over the
-   products alone (the "ceiling") is the most any step that makes them could gain on that peer.
-3. The roof (``roof``): numpy's float64 matmul at 2048³, best of several, measured now, and the same
+3. The BLAS floor of each size (``products_floor``): gdproofs' ReLU step against the step's two
+   BLAS products alone, in its own blocks and lanes, timed in the same rounds. Their ratio less
+   one is what the rest of the step (activation, signs, update, calls) costs relative to the
+   products; the "ceiling" (speedup on the best peer × that ratio) is the speedup a step making
+   those products in these blocks and lanes, and nothing else, would have.
+4. The roof (``roof``): numpy's float64 matmul at 2048³, best of several, measured now, and the same
    for the GD-shaped product (n×d)·(d×m) of each size.
-4. Batched seeds (tiny: ``gradient_descent_batch`` over 16 seeds against 16 sequential runs), the
+5. Batched seeds (tiny: ``gradient_descent_batch`` over 16 seeds against 16 sequential runs), the
    cost of sigmoid and softplus relative to ReLU, the cold start of a fresh process (a subprocess,
    once with an empty numba cache and once with it warm), and the scaling of the step time with n,
    d, m and numba's thread count (``plot_scaling`` draws it).
-5. The performance issue's targets, each reported as met or not with its numbers.
+6. The performance issue's targets, each reported as met or not with its numbers.
 
 The machine's cores may be shared with other work, so absolute figures are noisy: every figure is
 a best of repeats, and the ratios compare figures measured in the same run. Speed is measured and
@@ -850,49 +851,68 @@ def _lane_products(p, lanes, XT, W, Xe, G, Zl, rows):
 
 
 @njit(cache=True, parallel=True)
-def _products_threaded(XT, W, Xe, G, Zl, rows, steps):
+def _products_threaded(XT, W, Xe, Zl, rows, steps):
     """``steps`` sweeps of ``_lane_products``, the lanes of each at once on numba's threads (as
-    ``checks.kernels._lanes_threaded`` runs them)."""
+    ``checks.kernels._lanes_threaded`` runs them); returns G, allocated here as ``gd_run``
+    allocates its own, once per call."""
+    G = np.empty((W.shape[0], Xe.shape[1]))
     lanes = Zl.shape[0]
     for _ in range(steps):
         for p in prange(lanes):
             _lane_products(p, lanes, XT, W, Xe, G, Zl, rows)
+    return G
 
 
 @njit(cache=True)
-def _products_sequential(XT, W, Xe, G, Zl, rows, steps):
-    """``steps`` sweeps of ``_lane_products``, the lanes one after the other."""
+def _products_sequential(XT, W, Xe, Zl, rows, steps):
+    """``steps`` sweeps of ``_lane_products``, the lanes one after the other; returns G, as
+    ``_products_threaded``."""
+    G = np.empty((W.shape[0], Xe.shape[1]))
     lanes = Zl.shape[0]
     for _ in range(steps):
         for p in range(lanes):
             _lane_products(p, lanes, XT, W, Xe, G, Zl, rows)
+    return G
+
+
+def _products_sweeps(lanes):
+    """The products kernel a step in ``lanes`` lanes runs as: threaded only where ``gd_run``
+    threads its lanes, several of them and ``gradient_descent`` allowing it (one lane calls
+    ``_sweep`` directly, with no parallel region to launch)."""
+    return _products_threaded if lanes > 1 and _lanes_threaded() else _products_sequential
 
 
 def make_products(problem):
-    """runner(k): k sweeps of the two BLAS products of gdproofs' ReLU GD step on ``problem`` alone
-    (``_lane_products``), in the step's own blocks, workspaces and lanes, threaded as the step is
-    (``gradient_descent``); runner(0) does nothing. It returns k + 1 zeros, the shape of a loss
-    trajectory that ``time_steps`` asks of its runners: these sweeps train nothing.
+    """runner(k): k sweeps of the two BLAS products of gdproofs' GD step for ``NET`` (ReLU, a not
+    trained) on ``problem`` alone (``_lane_products``), in the step's own blocks, workspaces and
+    lanes, threaded as the step is; runner(0) does nothing. It returns k + 1 zeros, the shape of
+    a loss trajectory that ``time_steps`` asks of its runners: these sweeps train nothing.
 
-    These products are 4·n·(d + ½)·m of the step's flops, nearly all of them: no step that makes
-    them can be faster than this runner's step, so gdproofs' step over it (``products_floor``)
-    says how much of the step is the rest (activation, signs, update, calls), and a peer's step
-    over it is the most any ReLU step so made could gain on that peer."""
+    The products make n·m·(2d + 1) multiply-adds with a trained bias (pass 2's extra column),
+    all of the step's but the activation's and the update's. With these blocks and lanes no step
+    that makes them is faster than this runner's step; so gdproofs' step over it
+    (``products_floor``) says how much the rest (activation, signs, update, calls) adds, and a
+    peer's step over it bounds what a step so made could gain on that peer."""
     n, d, m = problem.n, problem.d, problem.m
+    train_w, train_b, train_a = NET.train_flags
+    if NET.activation != "relu" or train_a or not train_w:
+        raise ValueError("make_products mirrors a ReLU step on W (and b) with a not trained, "
+                         f"got activation {NET.activation!r}, train {NET.train!r}")
     lanes = kernels.lane_count(m, n, d)
-    rows, Zl = kernels._lane_arrays(m, n, d, True, False, lanes)[:2]
-    # pass 2's first block reads the workspace before pass 1 has written it: a 0/1 mask, as the
-    # kernel's rebuilt D_blk is (np.empty's memory could hold subnormals, which slow the BLAS)
+    rows, Zl = kernels._lane_arrays(m, n, d, True, False, lanes)[:2]  # ReLU with a fixed: signs
+    # D_blk before the first sweep's pass 1 writes it: a 0/1 mask, as the kernel's rebuilt D_blk
+    # is (np.empty's memory could hold subnormals, which slow the BLAS); later sweeps read W Xᵀ
     Zl[:] = np.random.default_rng(SEED).integers(0, 2, Zl.shape)
     XT = np.ascontiguousarray(problem.X.T)
-    Xe = problem.y[:, None] * np.hstack([problem.X, np.ones((n, 1))])
+    # Xe = diag(y) [X | 1]: pass 2's operand, with X1's column of ones only for a trained bias
+    X1 = np.hstack([problem.X, np.ones((n, 1))]) if train_b else problem.X
+    Xe = np.ascontiguousarray(problem.y[:, None] * X1)
     W = problem.params.W.copy()
-    G = np.empty((m, d + 1))
+    sweeps = _products_sweeps(lanes)
 
     def run(k):
-        threaded = _lanes_threaded()
         with _blas_held():
-            (_products_threaded if threaded else _products_sequential)(XT, W, Xe, G, Zl, rows, k)
+            sweeps(XT, W, Xe, Zl, rows, k)
         return np.zeros(k + 1)
 
     return run
@@ -901,7 +921,9 @@ def make_products(problem):
 def products_floor(problem, *, target=TARGET_SECONDS, repeats=REPEATS, settle=0.0):
     """gdproofs' ReLU GD step on ``problem`` against its two BLAS products alone
     (``make_products``), timed in the same rounds (``time_steps``): {step_time, products_time,
-    step_over_products, k, products_k}. step_over_products is at least 1 but for noise."""
+    step_over_products, k, products_k}. step_over_products is at least 1 but for noise. The
+    step is timed again here, apart from the peers' comparison, so that both figures of this
+    ratio come from the same rounds."""
     times = time_steps({"step": make_gdproofs(problem), "products": make_products(problem)},
                        target=target, repeats=repeats, settle=settle)
     (step, k, _), (products, products_k, _) = times["step"], times["products"]
@@ -975,7 +997,8 @@ def _measure_size(size, names, roof_gflops, target, repeats, quick=False, floors
 
     ``products`` is gdproofs' ReLU step against its two BLAS products alone (``products_floor``)
     and ``ceiling`` the speedup on the best peer that a step costing only those products would
-    have: speedup_vs_best_peer × step_over_products (None without a peer).
+    have: speedup_vs_best_peer × step_over_products (None without a peer), each ratio from its
+    own rounds, since gdproofs' step is timed in both.
 
     ``floors`` ({activation: seconds per pair and thread}, ``pair_floor``) gives each smooth
     activation's floor step: gdproofs' ReLU step plus the n·m pairs' extra evaluation, shared by
@@ -1135,7 +1158,8 @@ def evaluate_targets(result):
         ratio, peer = sizes[size]["speedup_vs_best_peer"], sizes[size]["best_peer"]
         name = f"{size}: gdproofs >= {factor:g}x the best peer"
         ceiling = sizes[size].get("ceiling")
-        bound = "" if ceiling is None else f" (its BLAS products alone: {ceiling:.2f}x)"
+        bound = "" if ceiling is None else \
+            f" (ceiling {ceiling:.2f}x: a step of its BLAS products alone)"
         targets.append(_target(name, None, "no peer measured") if ratio is None else
                        _target(name, ratio >= factor, f"{ratio:.2f}x {peer}{bound}"))
     roof_gflops = result["roof"]["matmul_gflops"]
@@ -1382,11 +1406,13 @@ def format_table(result):
                          for r in roof_["readings"])
     lines += ["", f"GFLOP/s at 4·n·d·m flops per step; a peer's cell is its fastest correct "
                   f"form. Roof: numpy float64 matmul at {roof_['matmul_n']}³, the best of two "
-                  f"readings, each repeated until stable: {readings} GFLOP/s (spread "
-                  f"{roof_['matmul_spread']:.0%} below the best), and the (n×d)·(d×m) product. "
+                  f"readings, each repeated until stable: {readings} GFLOP/s ("
+                  f"the best reading's median {roof_['matmul_spread']:.0%} below its best), "
+                  f"and the (n×d)·(d×m) product. "
                   f"\"Its BLAS products\": gdproofs' step over the step's two BLAS products "
                   f"alone, in its own blocks and lanes, timed in the same rounds; the ceiling is "
-                  f"the speedup on the best peer a step costing only them would have. "
+                  f"the speedup on the best peer a step costing only them would have (the ratio "
+                  f"to the peer × that one). "
                   f"{machine['cpu_model']}{_cpu_detail(machine)}, {machine['cpu_count']} "
                   f"cores, numpy {machine['numpy']}, numba {machine['numba']} "
                   f"({machine['numba_threads']} threads), torch "
